@@ -1,0 +1,70 @@
+/**
+ * A source that reads a Service Tags file: Microsoft's weekly download, or a
+ * snapshot this job stored (gzip-compressed files are recognized).
+ *
+ * @module
+ */
+
+import { gunzipSync } from "node:zlib";
+import { InputError, SnapshotFormatError } from "./errors.ts";
+import { parseJsonText } from "./json_text.ts";
+import { normalizeSnapshot, type Snapshot } from "./snapshot.ts";
+import type { Source } from "./source.ts";
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Reads Service Tags from a local JSON file. */
+export class FileSource implements Source {
+  readonly description: string;
+  readonly #path: string;
+
+  constructor(path: string) {
+    this.#path = path;
+    this.description = `file ${path}`;
+  }
+
+  async read(): Promise<Snapshot> {
+    const bytes = await this.#readBytes();
+    try {
+      return normalizeSnapshot(parseJsonText(decodeText(bytes)));
+    } catch (error) {
+      if (!(error instanceof SnapshotFormatError)) throw error;
+      throw new InputError(`${this.#path}: ${error.message}`, { cause: error });
+    }
+  }
+
+  async #readBytes(): Promise<Uint8Array> {
+    try {
+      return await Deno.readFile(this.#path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new InputError(`source file ${this.#path} does not exist`);
+      }
+      if (error instanceof Deno.errors.IsADirectory) {
+        throw new InputError(`source ${this.#path} is a directory, not a file`);
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new InputError(`cannot read source file ${this.#path}: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function decodeText(bytes: Uint8Array): string {
+  let data = bytes;
+  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+    try {
+      data = gunzipSync(bytes);
+    } catch (error) {
+      throw new SnapshotFormatError(
+        `the gzip data is damaged: ${(error as Error).message}`,
+      );
+    }
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    throw new SnapshotFormatError("the file is not UTF-8 text");
+  }
+}

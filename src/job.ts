@@ -1,0 +1,356 @@
+/**
+ * One run of the check: read the current Service Tags, compare them with the
+ * stored baseline and, when the content changed, store the new snapshot and
+ * a change report. Sources, stores and the logger are passed in.
+ *
+ * @module
+ */
+
+import {
+  diffSnapshots,
+  type DiffSummary,
+  filterDiff,
+  isEmptyDiff,
+  summarizeDiff,
+} from "./diff.ts";
+import { GuardError, SnapshotFormatError, StoreError } from "./errors.ts";
+import {
+  SERVICE_TAGS_BASELINE_STORED,
+  SERVICE_TAGS_CHANGED,
+  SERVICE_TAGS_CHANGED_OUTSIDE_FILTER,
+  SERVICE_TAGS_UNCHANGED,
+} from "./events.ts";
+import { checkLargeChange, countPrefixPairs } from "./guard.ts";
+import { archiveName, reportBaseName } from "./layout.ts";
+import type { Logger } from "./log.ts";
+import {
+  buildChangeReport,
+  type ChangeReport,
+  formatChangeReport,
+} from "./report_json.ts";
+import { renderMarkdownReport } from "./report_markdown.ts";
+import { infoOf, type Snapshot, type SnapshotInfo } from "./snapshot.ts";
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  SNAPSHOT_CONTENT_TYPE,
+} from "./snapshot_codec.ts";
+import type { Source } from "./source.ts";
+import {
+  LATEST_NAME,
+  type LatestEntry,
+  type Store,
+  type StoreObject,
+} from "./store.ts";
+import { parseTagFilter } from "./tag_filter.ts";
+
+/** Media types of the reports; the charset makes the portal show them right. */
+export const REPORT_JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+export const REPORT_MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8";
+
+/** What a run needs. */
+export interface JobOptions {
+  source: Source;
+  store: Store;
+  logger: Logger;
+  /** `--only` patterns; empty for every tag. */
+  only?: readonly string[];
+  /** Let a change through that the guard would hold back. */
+  acceptLargeChange?: boolean;
+  /** Compute and report, write nothing. */
+  dryRun?: boolean;
+  /** Aborts the run (the run's deadline). */
+  signal?: AbortSignal;
+}
+
+/** How a run ended. `baseline`: the first snapshot in an empty store. */
+export type RunStatus = "baseline" | "unchanged" | "changed";
+
+/** The outcome of a run, as printed with `--format json`. */
+export interface RunResult {
+  status: RunStatus;
+  /** The baseline the run compared with; `null` on an empty store. */
+  previous: SnapshotInfo | null;
+  current: SnapshotInfo;
+  /** The JSON report; `null` when nothing (within `--only`) changed. */
+  report: ChangeReport | null;
+  /** The Markdown report, when there is a report. */
+  markdown: string | null;
+  /** Keys written (`container/name`), in the order they were written. */
+  stored: string[];
+  dryRun: boolean;
+}
+
+// A lost race re-reads the baseline and decides again; more than a few
+// rounds means something keeps rewriting the store.
+const MAX_ROUNDS = 3;
+
+/** Runs the check once. */
+export async function runJob(options: JobOptions): Promise<RunResult> {
+  const { source, store, logger, signal } = options;
+
+  logger.info("Reading Service Tags", { source: source.description });
+  const current = await source.read(signal);
+  logger.info("Read Service Tags", {
+    cloud: current.cloud,
+    changeNumber: current.changeNumber,
+    tags: current.tags.length,
+    prefixes: countPrefixPairs(current),
+    sha256: current.sha256,
+  });
+
+  const encoded = lazy(() => encodeSnapshot(current));
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const latest = await store.latest(signal);
+    const result = latest === null
+      ? await storeBaseline(options, current, encoded)
+      : await compareWithLatest(options, current, latest, encoded);
+    if (result) return result;
+    logger.warn("Another run advanced the baseline first; deciding again", {
+      round,
+      store: store.description,
+    });
+  }
+  throw new StoreError(
+    `the baseline in ${store.description} changed ${MAX_ROUNDS} times during this run; is another job writing to it?`,
+  );
+}
+
+async function storeBaseline(
+  options: JobOptions,
+  current: Snapshot,
+  encoded: () => Uint8Array,
+): Promise<RunResult | null> {
+  const { store, logger, signal } = options;
+  if (current.tags.length === 0 && !options.acceptLargeChange) {
+    throw new GuardError(
+      `the first snapshot (changeNumber ${current.changeNumber}) has no tags; nothing was stored; if this is real, run again with --accept-large-change`,
+    );
+  }
+
+  const result: RunResult = {
+    status: "baseline",
+    previous: null,
+    current: infoOf(current),
+    report: null,
+    markdown: null,
+    stored: [],
+    dryRun: options.dryRun ?? false,
+  };
+  if (options.dryRun) return result;
+
+  const archive = await store.putSnapshot(
+    snapshotObject(current, encoded()),
+    signal,
+  );
+  const advanced = await store.replaceLatest(
+    latestObject(encoded()),
+    infoOf(current),
+    null,
+    signal,
+  );
+  if (advanced === null) return null;
+
+  result.stored.push(archive.key, advanced.key);
+  logger.info("Stored the first snapshot as the baseline", {
+    event: SERVICE_TAGS_BASELINE_STORED,
+    cloud: current.cloud,
+    changeNumber: current.changeNumber,
+    sha256: current.sha256,
+    stored: result.stored,
+  });
+  return result;
+}
+
+async function compareWithLatest(
+  options: JobOptions,
+  current: Snapshot,
+  latest: LatestEntry,
+  encoded: () => Uint8Array,
+): Promise<RunResult | null> {
+  const { store, logger, signal } = options;
+  if (latest.sha256 === current.sha256) {
+    return unchanged(logger, latest, current, options.dryRun ?? false);
+  }
+
+  const previous = await loadBaseline(store, latest, signal);
+  if (previous.sha256 === current.sha256) {
+    logger.warn("The baseline's metadata does not match its content", {
+      store: store.description,
+      metadataSha256: latest.sha256,
+      contentSha256: previous.sha256,
+    });
+    return unchanged(logger, latest, current, options.dryRun ?? false);
+  }
+
+  const diff = diffSnapshots(previous, current);
+  const summary = summarizeDiff(diff);
+  if (!options.acceptLargeChange) checkLargeChange(previous, current, summary);
+
+  const only = options.only ?? [];
+  const shown = only.length === 0
+    ? diff
+    : filterDiff(diff, parseTagFilter(only));
+  const report = isEmptyDiff(shown) ? null : buildChangeReport({
+    previous: infoOf(previous),
+    current: infoOf(current),
+    diff: shown,
+    summary: summarizeDiff(shown),
+    only,
+  });
+  const markdown = report ? renderMarkdownReport(report) : null;
+  const result: RunResult = {
+    status: "changed",
+    previous: infoOf(previous),
+    current: infoOf(current),
+    report,
+    markdown,
+    stored: [],
+    dryRun: options.dryRun ?? false,
+  };
+  if (options.dryRun) return result;
+
+  const written = await writeChange(options, {
+    current,
+    previous,
+    report,
+    markdown,
+  }, encoded);
+  const advanced = await store.replaceLatest(
+    latestObject(encoded()),
+    infoOf(current),
+    latest,
+    signal,
+  );
+  if (advanced === null) return null;
+  result.stored.push(...written, advanced.key);
+
+  logChange(logger, result, summary);
+  return result;
+}
+
+interface ChangeToWrite {
+  current: Snapshot;
+  previous: Snapshot;
+  report: ChangeReport | null;
+  markdown: string | null;
+}
+
+/** Archive and reports first: `latest` advances only once they are safe. */
+async function writeChange(
+  options: JobOptions,
+  change: ChangeToWrite,
+  encoded: () => Uint8Array,
+): Promise<string[]> {
+  const { store, signal } = options;
+  const written: string[] = [];
+  const archive = await store.putSnapshot(
+    snapshotObject(change.current, encoded()),
+    signal,
+  );
+  written.push(archive.key);
+
+  if (change.report && change.markdown) {
+    const base = reportBaseName(
+      change.previous,
+      change.current,
+      options.only ?? [],
+    );
+    const text = new TextEncoder();
+    const json = await store.putReport({
+      name: `${base}.json`,
+      body: text.encode(formatChangeReport(change.report)),
+      contentType: REPORT_JSON_CONTENT_TYPE,
+    }, signal);
+    const md = await store.putReport({
+      name: `${base}.md`,
+      body: text.encode(change.markdown),
+      contentType: REPORT_MARKDOWN_CONTENT_TYPE,
+    }, signal);
+    written.push(json.key, md.key);
+  }
+  return written;
+}
+
+async function loadBaseline(
+  store: Store,
+  latest: LatestEntry,
+  signal?: AbortSignal,
+): Promise<Snapshot> {
+  const bytes = await store.readLatest(latest, signal);
+  try {
+    return decodeSnapshot(bytes);
+  } catch (error) {
+    if (!(error instanceof SnapshotFormatError)) throw error;
+    throw new StoreError(
+      `the baseline ${LATEST_NAME} in ${store.description} is unreadable (${error.message}); restore it from an archived snapshot or an earlier version`,
+      { cause: error },
+    );
+  }
+}
+
+function unchanged(
+  logger: Logger,
+  latest: LatestEntry,
+  current: Snapshot,
+  dryRun: boolean,
+): RunResult {
+  logger.info("Service Tags unchanged", {
+    event: SERVICE_TAGS_UNCHANGED,
+    cloud: current.cloud,
+    baselineChangeNumber: latest.changeNumber,
+    changeNumber: current.changeNumber,
+    sha256: current.sha256,
+  });
+  return {
+    status: "unchanged",
+    previous: infoOf(latest),
+    current: infoOf(current),
+    report: null,
+    markdown: null,
+    stored: [],
+    dryRun,
+  };
+}
+
+/** One info line; with `--only` its counts cover the matching tags only. */
+function logChange(logger: Logger, result: RunResult, summary: DiffSummary) {
+  const fields = {
+    cloud: result.current.cloud,
+    previousChangeNumber: result.previous?.changeNumber,
+    currentChangeNumber: result.current.changeNumber,
+    previousSha256: result.previous?.sha256,
+    currentSha256: result.current.sha256,
+    stored: result.stored,
+  };
+  if (result.report === null) {
+    logger.info("Service Tags changed outside the --only tags; no report", {
+      ...fields,
+      ...summary,
+      event: SERVICE_TAGS_CHANGED_OUTSIDE_FILTER,
+    });
+    return;
+  }
+  logger.info("Service Tags changed", {
+    ...fields,
+    ...result.report.summary,
+    event: SERVICE_TAGS_CHANGED,
+  });
+}
+
+function snapshotObject(snapshot: Snapshot, body: Uint8Array): StoreObject {
+  return {
+    name: archiveName(snapshot),
+    body,
+    contentType: SNAPSHOT_CONTENT_TYPE,
+  };
+}
+
+function latestObject(body: Uint8Array): StoreObject {
+  return { name: LATEST_NAME, body, contentType: SNAPSHOT_CONTENT_TYPE };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
