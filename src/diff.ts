@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Prefix } from "./prefix.ts";
+import { comparePrefixes, type Prefix } from "./prefix.ts";
 import {
   compareText,
   createSnapshot,
@@ -163,12 +163,12 @@ function diffTag(a: ServiceTag, b: ServiceTag): TagChange | null {
   const [prefixesAdded, prefixesRemoved] = mergeDiff(
     a.prefixes,
     b.prefixes,
-    (p) => p.sortKey,
+    comparePrefixes,
   );
   const [networkFeaturesAdded, networkFeaturesRemoved] = mergeDiff(
     a.networkFeatures,
     b.networkFeatures,
-    (f) => f,
+    compareText,
   );
   const unchanged = prefixesAdded.length === 0 &&
     prefixesRemoved.length === 0 && networkFeaturesAdded.length === 0 &&
@@ -186,11 +186,11 @@ function diffTag(a: ServiceTag, b: ServiceTag): TagChange | null {
   };
 }
 
-/** Set difference of two lists sorted by `key`: [in b only, in a only]. */
+/** Set difference of two lists sorted by `compare`: [in b only, in a only]. */
 function mergeDiff<T>(
   a: readonly T[],
   b: readonly T[],
-  key: (item: T) => string,
+  compare: (x: T, y: T) => number,
 ): [T[], T[]] {
   const onlyB: T[] = [];
   const onlyA: T[] = [];
@@ -199,12 +199,11 @@ function mergeDiff<T>(
   while (i < a.length && j < b.length) {
     const x = a[i] as T;
     const y = b[j] as T;
-    const kx = key(x);
-    const ky = key(y);
-    if (kx === ky) {
+    const order = compare(x, y);
+    if (order === 0) {
       i++;
       j++;
-    } else if (kx < ky) {
+    } else if (order < 0) {
       onlyA.push(x);
       i++;
     } else {
@@ -218,10 +217,10 @@ function mergeDiff<T>(
 }
 
 function applyTagChange(tag: ServiceTag, change: TagChange): ServiceTag {
-  const removed = new Set(change.prefixesRemoved.map((p) => p.sortKey));
-  const prefixes = tag.prefixes.filter((p) => !removed.has(p.sortKey))
+  const removed = new Set(change.prefixesRemoved.map((p) => p.text));
+  const prefixes = tag.prefixes.filter((p) => !removed.has(p.text))
     .concat(change.prefixesAdded)
-    .sort((x, y) => compareText(x.sortKey, y.sortKey));
+    .sort(comparePrefixes);
   const droppedFeatures = new Set(change.networkFeaturesRemoved);
   const networkFeatures = tag.networkFeatures
     .filter((f) => !droppedFeatures.has(f))

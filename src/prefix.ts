@@ -1,6 +1,10 @@
 /**
  * IP address prefixes (CIDR ranges): validation, canonical text and order.
  *
+ * A weekly snapshot has about 95,000 prefixes, so the parser scans character
+ * codes instead of splitting strings, and keeps the address as four 32-bit
+ * words that compare as numbers.
+ *
  * @module
  */
 
@@ -10,11 +14,13 @@ export interface Prefix {
   readonly text: string;
   /** 4 or 6. */
   readonly family: 4 | 6;
-  /**
-   * Fixed-width key whose string order is the numeric order of the prefixes:
-   * every IPv4 prefix before every IPv6 one, then by address, then by length.
-   */
-  readonly sortKey: string;
+  /** The address as four big-endian 32-bit words; IPv4 uses only `w0`. */
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+  /** Prefix length in bits. */
+  readonly length: number;
   /** Number of addresses an IPv4 prefix covers; 0 for IPv6. */
   readonly ipv4Addresses: number;
 }
@@ -22,9 +28,10 @@ export interface Prefix {
 /** Result of {@linkcode parsePrefix}: the prefix, or why the text is not one. */
 export type ParsedPrefix = { prefix: Prefix } | { problem: string };
 
-const IPV4_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
-const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
-const LENGTH = /^(?:0|[1-9][0-9]{0,2})$/;
+const CHAR_0 = 48;
+const CHAR_9 = 57;
+const CHAR_DOT = 46;
+const CHAR_COLON = 58;
 
 /**
  * Parses `address/length` (a bare address counts as a single host) into its
@@ -32,110 +39,201 @@ const LENGTH = /^(?:0|[1-9][0-9]{0,2})$/;
  */
 export function parsePrefix(text: string): ParsedPrefix {
   const slash = text.indexOf("/");
-  const address = slash === -1 ? text : text.slice(0, slash);
-  const lengthText = slash === -1 ? undefined : text.slice(slash + 1);
+  const end = slash === -1 ? text.length : slash;
+  const isIpv6 = text.lastIndexOf(":", end) !== -1;
+  const max = isIpv6 ? 128 : 32;
 
-  if (address.includes(":")) return parseIpv6(address, lengthText);
-  return parseIpv4(address, lengthText);
+  const length = slash === -1 ? max : parseLength(text, slash + 1);
+  if (typeof length === "string") return { problem: length };
+  if (length > max) {
+    return { problem: `prefix length ${length} is larger than ${max}` };
+  }
+  return isIpv6 ? parseIpv6(text, end, length) : parseIpv4(text, end, length);
 }
 
-/** Compares two prefixes in the order of {@linkcode Prefix.sortKey}. */
+/** Orders prefixes: every IPv4 before every IPv6, then by address, then length. */
 export function comparePrefixes(a: Prefix, b: Prefix): number {
-  return a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0;
+  return a.family - b.family || a.w0 - b.w0 || a.w1 - b.w1 ||
+    a.w2 - b.w2 || a.w3 - b.w3 || a.length - b.length;
 }
 
-function parseLength(text: string | undefined, max: number): number | string {
-  if (text === undefined) return max;
-  if (!LENGTH.test(text)) return `prefix length "${text}" is not a number`;
-  const length = Number(text);
-  if (length > max) return `prefix length ${length} is larger than ${max}`;
-  return length;
-}
-
-function parseIpv4(address: string, lengthText?: string): ParsedPrefix {
-  const parts = address.split(".");
-  if (parts.length !== 4) return { problem: "not an IPv4 or IPv6 address" };
+function parseLength(text: string, start: number): number | string {
+  const digits = text.length - start;
+  if (digits < 1 || digits > 3) {
+    return `prefix length "${text.slice(start)}" is not a number`;
+  }
   let value = 0;
-  for (const part of parts) {
-    if (!IPV4_OCTET.test(part) || Number(part) > 255) {
-      return { problem: `IPv4 octet "${part}" is not a number from 0 to 255` };
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (
+      code < CHAR_0 || code > CHAR_9 ||
+      (i === start && code === CHAR_0 && digits > 1)
+    ) {
+      return `prefix length "${text.slice(start)}" is not a number`;
     }
-    value = value * 256 + Number(part);
+    value = value * 10 + code - CHAR_0;
+  }
+  return value;
+}
+
+function parseIpv4(text: string, end: number, length: number): ParsedPrefix {
+  let address = 0;
+  let octets = 0;
+  let start = 0;
+  for (let i = 0; i <= end; i++) {
+    if (i < end && text.charCodeAt(i) !== CHAR_DOT) continue;
+    const octet = parseOctet(text, start, i);
+    if (octet < 0) {
+      return {
+        problem: `"${
+          text.slice(0, end)
+        }" is not an IPv4 address (four numbers from 0 to 255)`,
+      };
+    }
+    address = address * 256 + octet;
+    octets++;
+    start = i + 1;
+  }
+  if (octets !== 4) {
+    return {
+      problem: `"${text.slice(0, end)}" is not an IPv4 or IPv6 address`,
+    };
   }
 
-  const length = parseLength(lengthText, 32);
-  if (typeof length === "string") return { problem: length };
   const size = 2 ** (32 - length);
-  if (value % size !== 0) {
+  if (address % size !== 0) {
     return { problem: `host bits are set for a /${length} prefix` };
   }
-
-  const hex = value.toString(16).padStart(8, "0");
+  const canonical = end === text.length ? `${text}/${length}` : text;
   return {
     prefix: {
-      text: `${parts.map(Number).join(".")}/${length}`,
+      text: canonical,
       family: 4,
-      sortKey: `4${hex}${length.toString().padStart(3, "0")}`,
+      w0: address,
+      w1: 0,
+      w2: 0,
+      w3: 0,
+      length,
       ipv4Addresses: size,
     },
   };
 }
 
-function parseIpv6(address: string, lengthText?: string): ParsedPrefix {
-  const groups = parseIpv6Groups(address);
-  if (typeof groups === "string") return { problem: groups };
+/** Decimal 0-255 without leading zeros, or -1. */
+function parseOctet(text: string, start: number, end: number): number {
+  const digits = end - start;
+  if (digits < 1 || digits > 3) return -1;
+  if (digits > 1 && text.charCodeAt(start) === CHAR_0) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < CHAR_0 || code > CHAR_9) return -1;
+    value = value * 10 + code - CHAR_0;
+  }
+  return value <= 255 ? value : -1;
+}
 
-  const length = parseLength(lengthText, 128);
-  if (typeof length === "string") return { problem: length };
-  if (!hostBitsClear(groups, length)) {
-    return { problem: `host bits are set for a /${length} prefix` };
+function parseIpv6(text: string, end: number, length: number): ParsedPrefix {
+  const scan = scanIpv6(text, end);
+  if (typeof scan === "string") {
+    return {
+      problem: `"${text.slice(0, end)}" is not an IPv6 address: ${scan}`,
+    };
   }
 
-  const hex = groups.map((g) => g.toString(16).padStart(4, "0")).join("");
+  const g = scan.groups;
+  const w0 = g[0] * 0x10000 + g[1];
+  const w1 = g[2] * 0x10000 + g[3];
+  const w2 = g[4] * 0x10000 + g[5];
+  const w3 = g[6] * 0x10000 + g[7];
+  if (!hostBitsClear([w0, w1, w2, w3], length)) {
+    return { problem: `host bits are set for a /${length} prefix` };
+  }
+  // Azure's text is nearly always canonical already; rebuild it only if not.
+  const address = isCanonicalIpv6(scan) ? text.slice(0, end) : formatIpv6(g);
   return {
     prefix: {
-      text: `${formatIpv6(groups)}/${length}`,
+      text: `${address}/${length}`,
       family: 6,
-      sortKey: `6${hex}${length.toString().padStart(3, "0")}`,
+      w0,
+      w1,
+      w2,
+      w3,
+      length,
       ipv4Addresses: 0,
     },
   };
 }
 
-function parseIpv6Groups(address: string): number[] | string {
-  const halves = address.split("::");
-  if (halves.length > 2) return `"::" appears more than once`;
+interface Ipv6Scan {
+  /** The eight 16-bit groups. */
+  groups: [number, number, number, number, number, number, number, number];
+  /** Where `::` stood (index of the first group it replaced), or -1. */
+  gapStart: number;
+  /** How many zero groups `::` replaced. */
+  gapLength: number;
+  /** Whether the text used only lowercase digits without leading zeros. */
+  plain: boolean;
+}
 
-  const head = splitGroups(halves[0] ?? "");
-  const tail = halves.length === 2 ? splitGroups(halves[1] ?? "") : [];
-  const all = [...head, ...tail];
-  if (all.some((g) => !IPV6_GROUP.test(g))) {
-    return "not a valid IPv6 address";
+/** Reads the groups of an IPv6 address, or says what is wrong. */
+function scanIpv6(text: string, end: number): Ipv6Scan | string {
+  const read: number[] = [];
+  let gapAt = -1;
+  let plain = true;
+  let i = 0;
+  if (text.charCodeAt(0) === CHAR_COLON && text.charCodeAt(1) === CHAR_COLON) {
+    gapAt = 0;
+    i = 2;
   }
 
-  const missing = 8 - all.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) {
+  while (i < end) {
+    let value = 0;
+    const start = i;
+    for (; i < end && text.charCodeAt(i) !== CHAR_COLON; i++) {
+      const code = text.charCodeAt(i);
+      const digit = hexValue(code);
+      if (digit < 0) return `"${text[i]}" is not a hex digit`;
+      if (code >= 65 && code <= 70) plain = false;
+      value = value * 16 + digit;
+    }
+    const digits = i - start;
+    if (digits < 1 || digits > 4) {
+      return "each group has one to four hex digits";
+    }
+    if (digits > 1 && text.charCodeAt(start) === CHAR_0) plain = false;
+    if (read.length === 8) return "an IPv6 address has eight groups";
+    read.push(value);
+    if (i >= end) break;
+    i++;
+    if (text.charCodeAt(i) === CHAR_COLON) {
+      if (gapAt !== -1) return `"::" appears more than once`;
+      gapAt = read.length;
+      i++;
+    } else if (i >= end) {
+      return "it ends with a single colon";
+    }
+  }
+
+  const gapLength = 8 - read.length;
+  if (gapAt === -1 ? gapLength !== 0 : gapLength < 1) {
     return "an IPv6 address has eight groups";
   }
-  const zeros = new Array<string>(halves.length === 2 ? missing : 0).fill("0");
-  return [...head, ...zeros, ...tail].map((g) => parseInt(g, 16));
-}
-
-function splitGroups(text: string): string[] {
-  return text === "" ? [] : text.split(":");
-}
-
-function hostBitsClear(groups: number[], length: number): boolean {
-  for (let i = 0; i < 8; i++) {
-    const networkBits = Math.min(16, Math.max(0, length - i * 16));
-    const hostMask = networkBits === 16 ? 0 : 0xffff >> networkBits;
-    if (((groups[i] ?? 0) & hostMask) !== 0) return false;
+  const groups = new Array<number>(8).fill(0) as Ipv6Scan["groups"];
+  for (let k = 0; k < read.length; k++) {
+    const at = gapAt !== -1 && k >= gapAt ? k + gapLength : k;
+    groups[at] = read[k] as number;
   }
-  return true;
+  return {
+    groups,
+    gapStart: gapAt,
+    gapLength: gapAt === -1 ? 0 : gapLength,
+    plain,
+  };
 }
 
-/** RFC 5952: lowercase, no leading zeros, the longest run of two or more zero groups as `::`. */
-function formatIpv6(groups: number[]): string {
+/** RFC 5952 asks for the first longest run of two or more zero groups as `::`. */
+function longestZeroRun(groups: readonly number[]): [number, number] {
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8;) {
@@ -151,10 +249,37 @@ function formatIpv6(groups: number[]): string {
     }
     i = j;
   }
+  return [bestStart, bestStart === -1 ? 0 : bestLength];
+}
 
+function isCanonicalIpv6(scan: Ipv6Scan): boolean {
+  if (!scan.plain) return false;
+  const [start, length] = longestZeroRun(scan.groups);
+  return start === scan.gapStart && length === scan.gapLength;
+}
+
+function hexValue(code: number): number {
+  if (code >= CHAR_0 && code <= CHAR_9) return code - CHAR_0;
+  const lower = code | 0x20;
+  if (lower >= 97 && lower <= 102) return lower - 87;
+  return -1;
+}
+
+function hostBitsClear(words: number[], length: number): boolean {
+  for (let i = 0; i < 4; i++) {
+    const networkBits = Math.min(32, Math.max(0, length - i * 32));
+    const hostSize = 2 ** (32 - networkBits);
+    if ((words[i] ?? 0) % hostSize !== 0) return false;
+  }
+  return true;
+}
+
+/** RFC 5952: lowercase, no leading zeros, the first longest zero run as `::`. */
+function formatIpv6(groups: readonly number[]): string {
+  const [start, length] = longestZeroRun(groups);
   const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(":");
-  const head = hex.slice(0, bestStart).join(":");
-  const tail = hex.slice(bestStart + bestLength).join(":");
-  return `${head}::${tail}`;
+  if (start === -1) return hex.join(":");
+  return `${hex.slice(0, start).join(":")}::${
+    hex.slice(start + length).join(":")
+  }`;
 }

@@ -20,8 +20,9 @@ import {
 export const SNAPSHOT_EXTENSION = ".json.gz";
 export const SNAPSHOT_CONTENT_TYPE = "application/gzip";
 
-// Level 6 compresses about as well as 9 on this data at a third of the time.
-const GZIP_LEVEL = 6;
+// On a weekly Public snapshot (2.7 MB of JSON) level 3 gives 478 kB in 25 ms,
+// level 6 436 kB in 43 ms and level 9 421 kB in 111 ms.
+const GZIP_LEVEL = 3;
 
 /** Serializes a snapshot into a Service Tags document (uncompressed JSON text). */
 export function snapshotToJson(snapshot: Snapshot): string {

@@ -1,0 +1,254 @@
+import assert from "node:assert/strict";
+import { SnapshotFormatError } from "../src/errors.ts";
+import { parseJsonText } from "../src/json_text.ts";
+import { normalizeSnapshot } from "../src/snapshot.ts";
+import { dataFile, dataFolder } from "./support/data.ts";
+import {
+  rawDocument,
+  rawTag,
+  readDocument,
+  snapshotOf,
+  toApiShape,
+} from "./support/documents.ts";
+
+function formatError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof SnapshotFormatError, `unexpected ${error}`);
+    assert.ok(!error.message.includes("\n"), "the message is one line");
+    return error.message;
+  }
+  assert.fail("expected a SnapshotFormatError");
+}
+
+Deno.test("normalizeSnapshot() sorts tags by id and prefixes numerically, IPv4 first", () => {
+  const snapshot = snapshotOf([
+    rawTag("Storage", ["2603:1000::/40", "20.1.0.0/16", "4.0.0.0/8"]),
+    rawTag("AzureCloud", ["13.0.0.0/8", "9.0.0.0/8"]),
+  ]);
+  assert.deepEqual(snapshot.tags.map((t) => t.id), ["AzureCloud", "Storage"]);
+  assert.deepEqual(snapshot.tags[1]?.prefixes.map((p) => p.text), [
+    "4.0.0.0/8",
+    "20.1.0.0/16",
+    "2603:1000::/40",
+  ]);
+});
+
+Deno.test("normalizeSnapshot() drops repeated prefixes, also when spelled differently", () => {
+  const snapshot = snapshotOf([
+    rawTag("A", [
+      "2603:1000::/40",
+      "10.0.0.0/8",
+      "2603:1000:0::/40",
+      "10.0.0.0/8",
+    ]),
+  ]);
+  assert.deepEqual(snapshot.tags[0]?.prefixes.map((p) => p.text), [
+    "10.0.0.0/8",
+    "2603:1000::/40",
+  ]);
+});
+
+Deno.test("normalizeSnapshot() reads change numbers as text from numbers and strings", () => {
+  const fromFile = snapshotOf([rawTag("A", [], { changeNumber: 7 })], {
+    changeNumber: 375,
+  });
+  const fromApi = snapshotOf([rawTag("A", [], { changeNumber: "7" })], {
+    changeNumber: "375",
+  });
+  assert.equal(fromFile.changeNumber, "375");
+  assert.equal(fromApi.changeNumber, "375");
+  assert.equal(fromFile.tags[0]?.changeNumber, "7");
+  assert.equal(fromFile.sha256, fromApi.sha256);
+});
+
+Deno.test("normalizeSnapshot() treats null, missing and empty networkFeatures alike and sorts them", () => {
+  const a = snapshotOf([
+    rawTag("A", ["10.0.0.0/8"], { networkFeatures: null }),
+  ]);
+  const b = snapshotOf([rawTag("A", ["10.0.0.0/8"])]);
+  const c = snapshotOf([rawTag("A", ["10.0.0.0/8"], { networkFeatures: [] })]);
+  assert.equal(a.sha256, b.sha256);
+  assert.equal(a.sha256, c.sha256);
+  const d = snapshotOf([
+    rawTag("A", [], { networkFeatures: ["VSE", "API", "NSG", "API"] }),
+  ]);
+  assert.deepEqual(d.tags[0]?.networkFeatures, ["API", "NSG", "VSE"]);
+});
+
+Deno.test("the content hash ignores order, names, region ids, platforms and change numbers", () => {
+  const a = snapshotOf([
+    rawTag("A", ["10.0.0.0/8", "20.0.0.0/8"], {
+      changeNumber: 1,
+      regionId: 3,
+      platform: "Azure",
+    }),
+    rawTag("B", ["30.0.0.0/8"]),
+  ], { changeNumber: 1 });
+  const b = snapshotOf([
+    rawTag("B", ["30.0.0.0/8"]),
+    {
+      ...rawTag("A", ["20.0.0.0/8", "10.0.0.0/8"], { changeNumber: 9 }),
+      name: "Another name",
+    },
+  ], { changeNumber: 2 });
+  assert.equal(a.sha256, b.sha256);
+});
+
+Deno.test("the content hash changes with a prefix, a region, a system service or a network feature", () => {
+  const base = snapshotOf([rawTag("A", ["10.0.0.0/8"])]).sha256;
+  const variants = [
+    snapshotOf([rawTag("A", ["10.0.0.0/9"])]),
+    snapshotOf([rawTag("A", ["10.0.0.0/8"], { region: "japaneast" })]),
+    snapshotOf([
+      rawTag("A", ["10.0.0.0/8"], { systemService: "AzureStorage" }),
+    ]),
+    snapshotOf([rawTag("A", ["10.0.0.0/8"], { networkFeatures: ["NSG"] })]),
+    snapshotOf([rawTag("B", ["10.0.0.0/8"])]),
+  ];
+  const hashes = new Set([base, ...variants.map((s) => s.sha256)]);
+  assert.equal(hashes.size, variants.length + 1);
+});
+
+Deno.test("normalizeSnapshot() names the problem and where it is", () => {
+  assert.equal(
+    formatError(() => normalizeSnapshot([])),
+    "the document is not a JSON object",
+  );
+  assert.equal(
+    formatError(() => normalizeSnapshot({ changeNumber: 1 })),
+    'the document has no "values" array',
+  );
+  assert.equal(
+    formatError(() =>
+      normalizeSnapshot(
+        rawDocument([
+          rawTag("A", []),
+          { properties: { addressPrefixes: [] } } as never,
+        ]),
+      )
+    ),
+    'values[1]: the value has no "id"',
+  );
+  assert.equal(
+    formatError(() =>
+      normalizeSnapshot(
+        rawDocument([rawTag("A", []), rawTag("B", []), rawTag("A", [])]),
+      )
+    ),
+    'values[2]: the id "A" appears twice',
+  );
+  assert.equal(
+    formatError(() =>
+      normalizeSnapshot(
+        rawDocument([
+          rawTag("A", []),
+          rawTag("Storage", ["10.0.0.0/8", "300.1.0.0/16"]),
+        ]),
+      )
+    ),
+    'values[1] (id "Storage"): invalid address prefix "300.1.0.0/16": "300.1.0.0" is not an IPv4 address (four numbers from 0 to 255)',
+  );
+  assert.equal(
+    formatError(() =>
+      normalizeSnapshot(rawDocument([{ id: "A", properties: {} } as never]))
+    ),
+    'values[0] (id "A"): "addressPrefixes" is not an array',
+  );
+});
+
+Deno.test("an empty values array is a valid snapshot without tags", () => {
+  const snapshot = normalizeSnapshot(rawDocument([]));
+  assert.equal(snapshot.tags.length, 0);
+});
+
+Deno.test("parseJsonText() says where JSON is broken and when it is truncated", () => {
+  assert.equal(
+    formatError(() => parseJsonText('{\n  "values": [1,,2]\n}')),
+    `not valid JSON at line 2, column 16: unexpected ",2]\\n}"`,
+  );
+  assert.equal(
+    formatError(() => parseJsonText('{\r\n  "values": [\r\n    {"id": "A"')),
+    "the JSON ends early at line 3, column 15: the file looks truncated",
+  );
+  assert.equal(
+    formatError(() => parseJsonText("")),
+    "the file is empty, not JSON",
+  );
+  assert.equal(
+    formatError(() => parseJsonText("<html>")),
+    `not valid JSON at line 1, column 1: unexpected "<html>"`,
+  );
+});
+
+Deno.test("parseJsonText() accepts a byte order mark and CRLF line endings", () => {
+  const document = parseJsonText('\uFEFF{\r\n"values": []\r\n}\r\n');
+  assert.deepEqual(document, { values: [] });
+});
+
+Deno.test("the API answer of a week normalizes like the download without networkFeatures", () => {
+  const document = readDocument(dataFile("Public_changenumber-376.json"));
+  const withoutFeatures = {
+    ...document,
+    values: document.values.map((v) => ({
+      ...v,
+      properties: { ...v.properties, networkFeatures: null },
+    })),
+  };
+  const fromApi = normalizeSnapshot(toApiShape(document));
+  assert.equal(fromApi.sha256, normalizeSnapshot(withoutFeatures).sha256);
+  assert.notEqual(fromApi.sha256, normalizeSnapshot(document).sha256);
+  assert.equal(fromApi.changeNumber, "376");
+  assert.equal(fromApi.tags.length, document.values.length);
+});
+
+Deno.test("every real data file normalizes, keeping each tag's prefixes", () => {
+  const files = [...Deno.readDirSync(dataFolder())].filter((e) =>
+    e.name.endsWith(".json")
+  );
+  assert.equal(files.length, 43);
+  for (const file of files) {
+    const document = readDocument(dataFile(file.name));
+    const snapshot = normalizeSnapshot(document);
+    assert.equal(snapshot.tags.length, document.values.length, file.name);
+    const expected = document.values.reduce(
+      (n, v) => n + new Set(v.properties.addressPrefixes).size,
+      0,
+    );
+    const actual = snapshot.tags.reduce((n, t) => n + t.prefixes.length, 0);
+    assert.equal(actual, expected, file.name);
+  }
+});
+
+Deno.test("real weeks that only bump the changeNumber have the same content hash", () => {
+  const hash = (name: string) =>
+    normalizeSnapshot(readDocument(dataFile(name))).sha256;
+  assert.equal(
+    hash("ServiceTags_Public_20250210.json"),
+    hash("ServiceTags_Public_20250217.json"),
+  );
+  assert.equal(
+    hash("ServiceTags_China_20260406.json"),
+    hash("ServiceTags_China_20260427.json"),
+  );
+  assert.equal(
+    hash("ServiceTags_AzureGovernment_20260706.json"),
+    hash("ServiceTags_AzureGovernment_20260713.json"),
+  );
+  // Same top-level changeNumber 346, new content.
+  assert.notEqual(
+    hash("ServiceTags_Public_20250217.json"),
+    hash("ServiceTags_Public_20250303.json"),
+  );
+});
+
+Deno.test("a CRLF file and the same content with LF line endings hash alike", () => {
+  const text = Deno.readTextFileSync(
+    dataFile("ServiceTags_AzureGovernment_20260323.json"),
+  );
+  assert.ok(text.includes("\r\n"));
+  const crlf = normalizeSnapshot(parseJsonText(text));
+  const lf = normalizeSnapshot(parseJsonText(text.replaceAll("\r\n", "\n")));
+  assert.equal(crlf.sha256, lf.sha256);
+});
