@@ -151,7 +151,9 @@ export class FirstTokenRetry implements TokenCredential {
     const { logger, retryForMs } = this.#options;
     const now = this.#options.now ?? (() => performance.now());
     const sleep = this.#options.sleep ?? sleepFor;
-    const signal = anySignal(options.abortSignal, this.#options.signal);
+    // The SDK passes the request's own AbortSignal, typed as its interface.
+    const request = options.abortSignal as AbortSignal | undefined;
+    const signal = anySignal(request, this.#options.signal);
     const start = now();
     let delay = FIRST_RETRY_DELAY_MS;
     for (let attempt = 1;; attempt++) {
