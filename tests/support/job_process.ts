@@ -1,66 +1,94 @@
 /**
- * Runs the job as a separate process, the way a person or a container runs
- * it, and collects what it printed.
+ * Runs the job as a user does: `deno run src/main.ts` in its own process,
+ * with only the environment the test gives it (plus what Deno needs to find
+ * its cache), and returns its exit code, output and log records.
  *
  * @module
  */
 
-/** The flags of `deno task start`: a workstation run. */
-export const START_FLAGS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-sys",
-];
-
-/** Path of the job's entry point. */
-export const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
-
-/** What a finished run left behind. */
-export interface JobOutcome {
+/** A finished run of the job. */
+export interface JobRun {
   code: number;
   stdout: string;
   stderr: string;
-  /** The stderr lines that are JSON log records. */
+  /** The JSON log lines on stderr, parsed. */
   logs: Record<string, unknown>[];
+  /** The `--format json` document on stdout, when there is one. */
+  result: Record<string, unknown> | undefined;
 }
 
-/** Options of {@linkcode runJobProcess}. */
-export interface JobProcessOptions {
+/** How to run the job. */
+export interface JobOptions {
+  args: readonly string[];
   env?: Record<string, string>;
-  flags?: readonly string[];
+  /** Permission flags for `deno run`. @default ["--allow-all"] */
+  permissions?: readonly string[];
 }
 
-/** Starts the job with `args`; the caller waits for it or kills it. */
-export function spawnJob(
-  args: readonly string[],
-  options: JobProcessOptions = {},
-): Deno.ChildProcess {
+const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+
+/** Variables passed through from the test's environment: Deno's cache and tools. */
+const PASSED = ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"];
+
+/** Starts the job; the caller waits for it or kills it. */
+export function spawnJob(options: JobOptions): Deno.ChildProcess {
+  const env: Record<string, string> = { RUST_BACKTRACE: "0", NO_COLOR: "1" };
+  for (const name of PASSED) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.flags ?? START_FLAGS), MAIN, ...args],
-    env: { NO_COLOR: "1", RUST_BACKTRACE: "0", ...options.env },
+    args: [
+      "run",
+      "--quiet",
+      ...(options.permissions ?? ["--allow-all"]),
+      MAIN,
+      ...options.args,
+    ],
+    env: { ...env, ...options.env },
+    clearEnv: true,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
 }
 
-/** Runs the job to the end. */
-export async function runJobProcess(
-  args: readonly string[],
-  options: JobProcessOptions = {},
-): Promise<JobOutcome> {
-  return outcomeOf(await spawnJob(args, options).output());
+/** Runs the job to its end. */
+export async function runJobProcess(options: JobOptions): Promise<JobRun> {
+  return await finished(spawnJob(options));
 }
 
-/** Decodes a finished process's output. */
-export function outcomeOf(output: Deno.CommandOutput): JobOutcome {
-  const decoder = new TextDecoder();
-  const stdout = decoder.decode(output.stdout);
-  const stderr = decoder.decode(output.stderr);
-  const logs = stderr.split("\n").filter((line) => line.startsWith("{")).map(
-    (line) => JSON.parse(line),
-  );
-  return { code: output.code, stdout, stderr, logs };
+/** Waits for a started job and reads what it printed. */
+export async function finished(child: Deno.ChildProcess): Promise<JobRun> {
+  const output = await child.output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  return {
+    code: output.code,
+    stdout,
+    stderr,
+    logs: parseLines(stderr),
+    result: parseResult(stdout),
+  };
+}
+
+function parseLines(text: string): Record<string, unknown>[] {
+  return text.split("\n").flatMap((line) => {
+    if (!line.startsWith("{")) return [];
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function parseResult(text: string): Record<string, unknown> | undefined {
+  const line = text.trim();
+  if (!line.startsWith("{")) return undefined;
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
 }

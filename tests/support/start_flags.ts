@@ -1,0 +1,15 @@
+/**
+ * The permission flags of `deno task start`, read from `deno.json`, so that
+ * tests run the job with exactly what a workstation run gets.
+ *
+ * @module
+ */
+
+const config = JSON.parse(
+  Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
+);
+
+/** The `--allow-*` flags of the `start` task. */
+export const START_FLAGS: readonly string[] = String(config.tasks.start)
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--allow-"));
