@@ -12,7 +12,12 @@ import { normalizeSnapshot } from "../src/snapshot.ts";
 import { decodeSnapshot } from "../src/snapshot_codec.ts";
 import { dataFile } from "./support/data.ts";
 import { folderState } from "./support/files.ts";
-import { outcomeOf, runJobProcess, spawnJob } from "./support/job_process.ts";
+import {
+  finished,
+  runJobProcess as runProcess,
+  spawnJob as spawnProcess,
+} from "./support/job_process.ts";
+import { START_FLAGS } from "./support/start_flags.ts";
 
 const previousFile = dataFile("ServiceTags_Public_20251028.json");
 const currentFile = dataFile("Public_changenumber-376.json");
@@ -69,6 +74,11 @@ async function copyStore(template: string): Promise<string> {
   return root;
 }
 
+const runJobProcess = (args: string[]) =>
+  runProcess({ args, permissions: START_FLAGS });
+const spawnJob = (args: string[]) =>
+  spawnProcess({ args, permissions: START_FLAGS });
+
 const reportsIn = (files: string[]) =>
   files.filter((f) => f.startsWith("servicetags-report")).sort();
 
@@ -92,7 +102,7 @@ Deno.test("a run killed at a random moment leaves whole files, and a rerun repor
     } catch {
       // It finished before the kill: still a valid case.
     }
-    await child.output();
+    await finished(child);
     await assertWholeFiles(root);
 
     const rerun = await runJobProcess([
@@ -132,12 +142,28 @@ Deno.test("two runs at once: one reports the change, the other finds it unchange
   for (let round = 0; round < 3; round++) {
     const root = await baselineStore();
     const [a, b] = await Promise.all([
-      spawnJob(["--source", currentFile, "--store", root, "--format", "json"])
-        .output(),
-      spawnJob(["--source", currentFile, "--store", root, "--format", "json"])
-        .output(),
+      finished(
+        spawnJob([
+          "--source",
+          currentFile,
+          "--store",
+          root,
+          "--format",
+          "json",
+        ]),
+      ),
+      finished(
+        spawnJob([
+          "--source",
+          currentFile,
+          "--store",
+          root,
+          "--format",
+          "json",
+        ]),
+      ),
     ]);
-    const outcomes = [outcomeOf(a), outcomeOf(b)];
+    const outcomes = [a, b];
     for (const outcome of outcomes) {
       assert.equal(outcome.code, 0, outcome.stderr);
     }

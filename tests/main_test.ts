@@ -14,12 +14,19 @@ import {
 import { dataFile } from "./support/data.ts";
 import { rawDocument, rawTag } from "./support/documents.ts";
 import { folderState, writeTempJson } from "./support/files.ts";
-import { type JobOutcome, runJobProcess } from "./support/job_process.ts";
+import {
+  type JobRun as JobOutcome,
+  runJobProcess as runProcess,
+} from "./support/job_process.ts";
+import { START_FLAGS } from "./support/start_flags.ts";
 
 const week1 =
   new URL("./testdata/sample_public_375.json", import.meta.url).pathname;
 const week2 =
   new URL("./testdata/sample_public_376.json", import.meta.url).pathname;
+
+const runJobProcess = (args: string[]) =>
+  runProcess({ args, permissions: START_FLAGS });
 
 function resultOf(outcome: JobOutcome) {
   const lines = outcome.stdout.trimEnd().split("\n");
