@@ -62,9 +62,18 @@ export class ServiceTagsCheckerStack extends TerraformStack {
 
     new LocalBackend(this, { path: STATE_PATH });
     new AzurermProvider(this, "azurerm", {
-      features: [{}],
-      // Shared keys are off on the storage account: the provider must use
-      // Entra ID for the few data-plane reads it makes.
+      features: [{
+        // The daily workflow makes its container group outside Terraform; a
+        // group left behind by a failed run must not block `destroy`.
+        resourceGroup: [{ preventDeletionIfContainsResources: false }],
+        // Gone means gone: no soft-deleted workspace keeps the name taken.
+        logAnalyticsWorkspace: [{ permanentlyDeleteOnDestroy: true }],
+        // Containers are made through Azure Resource Manager, so Terraform
+        // never needs the blob endpoint, nor a data-plane role to plan.
+        storage: [{ dataPlaneAvailable: false }],
+      }],
+      // Shared keys are off on the storage account: should the provider
+      // ever call the data plane, it must use Entra ID.
       storageUseAzuread: true,
       resourceProviderRegistrations: "none",
       resourceProvidersToRegister: [...RESOURCE_PROVIDERS],

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Testing } from "cdktf";
 import { STACK_NAME } from "../../infra/servicetags_stack.ts";
-import { only, resources, synthesize } from "./synth.ts";
+import { type Block, only, resources, synthesize } from "./synth.ts";
 
 const stack = synthesize();
 const INFRA = fileURLToPath(new URL("../../infra/", import.meta.url));
@@ -76,6 +76,28 @@ Deno.test("the providers are the pinned prebuilt azurerm and integrations/github
     azurerm: { source: "azurerm", version: "4.55.0" },
     github: { source: "integrations/github", version: "6.9.0" },
   });
+});
+
+Deno.test("destroy removes the resource group even with a leftover container group", () => {
+  const features = stack.json.provider.azurerm?.[0]?.features as Block[];
+
+  assert.deepEqual(features[0]?.resource_group, [{
+    prevent_deletion_if_contains_resources: false,
+  }]);
+});
+
+Deno.test("destroy deletes the workspace for good, whatever the provider's default", () => {
+  const features = stack.json.provider.azurerm?.[0]?.features as Block[];
+
+  assert.deepEqual(features[0]?.log_analytics_workspace, [{
+    permanently_delete_on_destroy: true,
+  }]);
+});
+
+Deno.test("Terraform manages storage through Azure Resource Manager only", () => {
+  const features = stack.json.provider.azurerm?.[0]?.features as Block[];
+
+  assert.deepEqual(features[0]?.storage, [{ data_plane_available: false }]);
 });
 
 Deno.test("the deployment registers the resource providers the workflows need", () => {
