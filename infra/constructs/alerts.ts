@@ -66,16 +66,14 @@ export class JobAlerts extends Construct {
     });
 
     this.changed = this.rule("changed", props, {
-      name: "servicetags-changed",
-      displayName: "Azure Service Tags changed",
+      title: "Azure Service Tags changed",
       description:
         "The servicetags-checker job stored a new snapshot and a change report in the servicetags-report container.",
       event: SERVICE_TAGS_CHANGED,
       severity: 3,
     });
     this.failed = this.rule("failed", props, {
-      name: "servicetags-check-failed",
-      displayName: "Azure Service Tags check failed",
+      title: "Azure Service Tags check failed",
       description:
         "A servicetags-checker run failed; the container logs and the daily workflow run say why.",
       event: SERVICE_TAGS_CHECK_FAILED,
@@ -87,16 +85,16 @@ export class JobAlerts extends Construct {
     id: string,
     props: JobAlertsProps,
     rule: {
-      name: string;
-      displayName: string;
+      /** Rule name and display name: the alert mail's subject shows it. */
+      title: string;
       description: string;
       event: string;
       severity: number;
     },
   ): MonitorScheduledQueryRulesAlertV2 {
     return new MonitorScheduledQueryRulesAlertV2(this, id, {
-      name: rule.name,
-      displayName: rule.displayName,
+      name: rule.title,
+      displayName: rule.title,
       description: rule.description,
       resourceGroupName: props.resourceGroupName,
       location: props.location,

@@ -40,13 +40,13 @@ Deno.test("eventQuery() reads the container log table and compares the event fie
   assert.ok(query.startsWith("ContainerInstanceLog_CL\n"));
   assert.ok(query.includes(`| where Message has "${SERVICE_TAGS_CHANGED}"`));
   assert.ok(query.includes("| extend entry = parse_json(Message)"));
-  assert.deepEqual(matchedEvent(query), SERVICE_TAGS_CHANGED);
+  assert.equal(matchedEvent(query), SERVICE_TAGS_CHANGED);
 });
 
 Deno.test("the job's log line carries the event where the alert query looks for it", () => {
   for (const event of [SERVICE_TAGS_CHANGED, SERVICE_TAGS_CHECK_FAILED]) {
     const message = JSON.parse(jobLogLine(event));
-    assert.deepEqual(message.event, matchedEvent(eventQuery(event)));
+    assert.equal(message.event, matchedEvent(eventQuery(event)));
   }
 });
 
@@ -56,6 +56,7 @@ Deno.test("the changed alert mails 'Azure Service Tags changed' on the ServiceTa
       stack.text,
       MonitorScheduledQueryRulesAlertV2.tfResourceType,
       {
+        name: "Azure Service Tags changed",
         display_name: "Azure Service Tags changed",
         criteria: [{
           query: eventQuery(SERVICE_TAGS_CHANGED),
@@ -76,27 +77,28 @@ Deno.test("the failed alert fires on the ServiceTagsCheckFailed event", () => {
   );
   const criteria = rule.body.criteria as { query: string }[];
 
-  assert.deepEqual(criteria.length, 1);
+  assert.equal(rule.body.name, "Azure Service Tags check failed");
+  assert.equal(criteria.length, 1);
   assert.deepEqual(matchedEvent(criteria[0]!.query), SERVICE_TAGS_CHECK_FAILED);
-  assert.deepEqual(rule.body.severity, 1);
+  assert.equal(rule.body.severity, 1);
 });
 
 Deno.test("both alerts search the workspace, skip query validation and mail the action group", () => {
   const rules = resources(stack, RULE);
 
-  assert.deepEqual(rules.length, 2);
+  assert.equal(rules.length, 2);
   for (const { body } of rules) {
     assert.deepEqual(body.scopes, [
       ref("azurerm_log_analytics_workspace", workspace, "id"),
     ]);
-    assert.deepEqual(body.skip_query_validation, true);
+    assert.equal(body.skip_query_validation, true);
     assert.deepEqual(body.action, {
       action_groups: [ref("azurerm_monitor_action_group", actionGroup, "id")],
     });
-    assert.deepEqual(body.evaluation_frequency, "PT15M");
-    assert.deepEqual(body.window_duration, "PT30M");
-    assert.deepEqual(body.mute_actions_after_alert_duration, "PT30M");
-    assert.deepEqual(body.auto_mitigation_enabled, false);
+    assert.equal(body.evaluation_frequency, "PT15M");
+    assert.equal(body.window_duration, "PT30M");
+    assert.equal(body.mute_actions_after_alert_duration, "PT30M");
+    assert.equal(body.auto_mitigation_enabled, false);
   }
 });
 
@@ -116,11 +118,11 @@ Deno.test("the action group mails every configured address", () => {
 });
 
 Deno.test("the workspace keeps the container logs for the configured days", () => {
-  assert.deepEqual(workspace.body.sku, "PerGB2018");
-  assert.deepEqual(workspace.body.retention_in_days, 30);
+  assert.equal(workspace.body.sku, "PerGB2018");
+  assert.equal(workspace.body.retention_in_days, 30);
 
   const custom = synthesize({ INFRA_LOG_RETENTION_DAYS: "90" });
-  assert.deepEqual(
+  assert.equal(
     only(custom, "azurerm_log_analytics_workspace").body.retention_in_days,
     90,
   );

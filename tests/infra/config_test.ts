@@ -52,10 +52,10 @@ Deno.test("readConfig() reports no example values once those are set", () => {
   const { config, examples } = readConfig(lookup(COMPLETE));
 
   assert.deepEqual(examples, []);
-  assert.deepEqual(config.storageAccountName, "stcontosotags");
-  assert.deepEqual(config.registryName, "crcontosotags");
-  assert.deepEqual(config.githubOwner, "Contoso");
-  assert.deepEqual(config.githubRepository, "st-check");
+  assert.equal(config.storageAccountName, "stcontosotags");
+  assert.equal(config.registryName, "crcontosotags");
+  assert.equal(config.githubOwner, "Contoso");
+  assert.equal(config.githubRepository, "st-check");
 });
 
 Deno.test("readConfig() reads every variable", () => {
@@ -75,27 +75,27 @@ Deno.test("readConfig() reads every variable", () => {
     INFRA_LOG_RETENTION_DAYS: "90",
   }));
 
-  assert.deepEqual(config.location, "westeurope");
-  assert.deepEqual(config.resourceGroupName, "rg-tags");
-  assert.deepEqual(config.workspaceName, "log-tags");
-  assert.deepEqual(config.runtimeIdentityName, "id-tags-run");
-  assert.deepEqual(config.deploymentIdentityName, "id-tags-deploy");
-  assert.deepEqual(config.containerGroupName, "tags-job");
-  assert.deepEqual(config.serviceTagsLocation, "eastus");
-  assert.deepEqual(config.githubDefaultBranch, "trunk");
+  assert.equal(config.location, "westeurope");
+  assert.equal(config.resourceGroupName, "rg-tags");
+  assert.equal(config.workspaceName, "log-tags");
+  assert.equal(config.runtimeIdentityName, "id-tags-run");
+  assert.equal(config.deploymentIdentityName, "id-tags-deploy");
+  assert.equal(config.containerGroupName, "tags-job");
+  assert.equal(config.serviceTagsLocation, "eastus");
+  assert.equal(config.githubDefaultBranch, "trunk");
   assert.deepEqual(config.alertEmails, [
     "a@contoso.example",
     "b@contoso.example",
   ]);
-  assert.deepEqual(config.blobRetentionDays, 7);
-  assert.deepEqual(config.logRetentionDays, 90);
+  assert.equal(config.blobRetentionDays, 7);
+  assert.equal(config.logRetentionDays, 90);
 });
 
 Deno.test("readConfig() treats an empty variable as unset", () => {
   const { config, examples } = readConfig(lookup({ INFRA_REGISTRY: "  " }));
 
-  assert.deepEqual(config.registryName, "crservicetagsexample");
-  assert.deepEqual(examples.includes("INFRA_REGISTRY"), true);
+  assert.equal(config.registryName, "crservicetagsexample");
+  assert.equal(examples.includes("INFRA_REGISTRY"), true);
 });
 
 Deno.test("readConfig() rejects a storage account name Azure would refuse, naming the variable", () => {

@@ -87,7 +87,7 @@ Deno.test("the federated credentials are written one after the other", () => {
     (body) => body.name === "github-daily",
   );
 
-  assert.deepEqual(release.body.depends_on, undefined);
+  assert.equal(release.body.depends_on, undefined);
   assert.deepEqual(daily.body.depends_on, [
     `azurerm_federated_identity_credential.${release.name}`,
   ]);

@@ -20,7 +20,7 @@ function identity(name: string): Found {
 function variables(from = stack): Record<string, unknown> {
   return Object.fromEntries(
     resources(from, "github_actions_variable").map(({ body }) => {
-      assert.deepEqual(body.repository, "st-check");
+      assert.equal(body.repository, "st-check");
       return [body.variable_name, body.value];
     }),
   );
@@ -81,8 +81,8 @@ Deno.test("the container group name and Discovery API location come from the con
     INFRA_SERVICETAGS_LOCATION: "eastus",
   });
 
-  assert.deepEqual(variables(custom).CONTAINER_GROUP_NAME, "tags-job");
-  assert.deepEqual(variables(custom).SERVICETAGS_LOCATION, "eastus");
+  assert.equal(variables(custom).CONTAINER_GROUP_NAME, "tags-job");
+  assert.equal(variables(custom).SERVICETAGS_LOCATION, "eastus");
 });
 
 Deno.test("no secret is stored in GitHub, nor anywhere else in the stack", () => {
@@ -169,7 +169,7 @@ Deno.test("the daily environment follows the configured default branch", () => {
     (body) => body.branch_pattern !== undefined,
   );
 
-  assert.deepEqual(policy.body.branch_pattern, "trunk");
+  assert.equal(policy.body.branch_pattern, "trunk");
 });
 
 Deno.test("every environment the federated credentials trust exists in the repository", () => {

@@ -73,8 +73,8 @@ Deno.test("every role assignment names its principal type, so a new identity is 
     stack.json.resource.azurerm_role_assignment ?? {},
   );
 
-  assert.deepEqual(assignments.length, 10);
+  assert.equal(assignments.length, 10);
   for (const assignment of assignments) {
-    assert.deepEqual(assignment.principal_type, "ServicePrincipal");
+    assert.equal(assignment.principal_type, "ServicePrincipal");
   }
 });

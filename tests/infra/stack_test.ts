@@ -20,7 +20,7 @@ function unconfigured(): Record<string, string> {
 async function runApp(env: Record<string, string>) {
   const cdktf = JSON.parse(await Deno.readTextFile(`${INFRA}cdktf.json`));
   const [program, ...args] = String(cdktf.app).split(" ");
-  assert.deepEqual(program, "deno");
+  assert.equal(program, "deno");
   const output = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: INFRA,
@@ -38,12 +38,12 @@ Deno.test("the cdktf.json app writes cdk.tf.json with no configuration at all", 
   const path = `${INFRA}cdktf.out/stacks/${STACK_NAME}/cdk.tf.json`;
   const written = JSON.parse(await Deno.readTextFile(path));
 
-  assert.deepEqual(result.code, 0, result.stderr);
+  assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stderr,
     /note: using example values for INFRA_STORAGE_ACCOUNT/,
   );
-  assert.deepEqual(
+  assert.equal(
     Object.keys(written.resource.azurerm_storage_account ?? {}).length,
     1,
   );
@@ -52,8 +52,8 @@ Deno.test("the cdktf.json app writes cdk.tf.json with no configuration at all", 
 Deno.test("the app stops with one line naming a malformed variable", async () => {
   const result = await runApp({ INFRA_STORAGE_ACCOUNT: "Not_Valid" });
 
-  assert.deepEqual(result.code, 1);
-  assert.deepEqual(result.stderr.trim().split("\n").length, 1);
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr.trim().split("\n").length, 1);
   assert.match(result.stderr, /^error: INFRA_STORAGE_ACCOUNT must be /);
 });
 
@@ -62,7 +62,7 @@ Deno.test("deno task infra:synth runs the same command as cdktf-cli", async () =
   const deno = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
   const cdktf = JSON.parse(await Deno.readTextFile(`${INFRA}cdktf.json`));
 
-  assert.deepEqual(deno.tasks["infra:synth"], `cd infra && ${cdktf.app}`);
+  assert.equal(deno.tasks["infra:synth"], `cd infra && ${cdktf.app}`);
 });
 
 Deno.test("the state file lives in infra/, outside the output every synth rewrites", () => {
@@ -103,7 +103,7 @@ Deno.test("Terraform manages storage through Azure Resource Manager only", () =>
 Deno.test("the deployment registers the resource providers the workflows need", () => {
   const azurerm = stack.json.provider.azurerm?.[0] ?? {};
 
-  assert.deepEqual(azurerm.resource_provider_registrations, "none");
+  assert.equal(azurerm.resource_provider_registrations, "none");
   assert.ok(
     (azurerm.resource_providers_to_register as string[]).includes(
       "Microsoft.ContainerInstance",
@@ -133,8 +133,8 @@ Deno.test("every Azure resource lands in the configured resource group and regio
   });
   const group = only(custom, "azurerm_resource_group");
 
-  assert.deepEqual(group.body.name, "rg-tags");
-  assert.deepEqual(group.body.location, "westeurope");
+  assert.equal(group.body.name, "rg-tags");
+  assert.equal(group.body.location, "westeurope");
   for (
     const type of [
       "azurerm_storage_account",
@@ -145,11 +145,11 @@ Deno.test("every Azure resource lands in the configured resource group and regio
     ]
   ) {
     for (const { body } of resources(custom, type)) {
-      assert.deepEqual(
+      assert.equal(
         body.resource_group_name,
         `\${azurerm_resource_group.${group.name}.name}`,
       );
-      assert.deepEqual(
+      assert.equal(
         body.location,
         `\${azurerm_resource_group.${group.name}.location}`,
       );

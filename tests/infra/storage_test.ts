@@ -24,11 +24,11 @@ Deno.test("the storage account accepts Entra ID only: no shared keys, no public 
 });
 
 Deno.test("the storage account is zone-redundant StorageV2 and requires TLS 1.2 over HTTPS", () => {
-  assert.deepEqual(account.body.account_kind, "StorageV2");
-  assert.deepEqual(account.body.account_tier, "Standard");
-  assert.deepEqual(account.body.account_replication_type, "ZRS");
-  assert.deepEqual(account.body.min_tls_version, "TLS1_2");
-  assert.deepEqual(account.body.https_traffic_only_enabled, true);
+  assert.equal(account.body.account_kind, "StorageV2");
+  assert.equal(account.body.account_tier, "Standard");
+  assert.equal(account.body.account_replication_type, "ZRS");
+  assert.equal(account.body.min_tls_version, "TLS1_2");
+  assert.equal(account.body.https_traffic_only_enabled, true);
 });
 
 Deno.test("versioning and soft delete keep every overwritten or deleted snapshot", () => {
@@ -52,7 +52,7 @@ Deno.test("versioning and soft delete keep every overwritten or deleted snapshot
 Deno.test("the storage account has the configured name", () => {
   const custom = synthesize({ INFRA_STORAGE_ACCOUNT: "stcontosotags" });
 
-  assert.deepEqual(
+  assert.equal(
     only(custom, "azurerm_storage_account").body.name,
     "stcontosotags",
   );
@@ -83,5 +83,5 @@ Deno.test("the azurerm provider uses Entra ID for storage data-plane calls", () 
       storage_use_azuread: true,
     }),
   );
-  assert.deepEqual(stack.json.provider.azurerm?.[0]?.storage_use_azuread, true);
+  assert.equal(stack.json.provider.azurerm?.[0]?.storage_use_azuread, true);
 });
