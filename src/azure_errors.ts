@@ -88,7 +88,8 @@ function adviceFor(
   context: AzureErrorContext,
 ): string {
   const said = detail(message);
-  if (status === 401) {
+  // Storage answers 403 AuthenticationFailed to a token it cannot accept.
+  if (status === 401 || (status === 403 && code === "AuthenticationFailed")) {
     return `the token was refused; check that --cloud is the cloud of the resource and that the identity belongs to its tenant${said}`;
   }
   if (status === 403 && code === "AuthorizationFailure") {
