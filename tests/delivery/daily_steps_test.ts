@@ -6,29 +6,12 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { stepScript } from "./workflow_step.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const workflow = await Deno.readTextFile(
   join(ROOT, ".github/workflows/daily.yml"),
 );
-
-/** The `run: |` script of the step with this name, dedented. */
-function stepScript(text: string, name: string): string {
-  const lines = text.split("\n");
-  const start = lines.findIndex((l) => l.trim() === `- name: ${name}`);
-  assert.ok(start >= 0, `no step "${name}" in daily.yml`);
-  const run = lines.findIndex((l, i) => i > start && /^\s+run: \|$/.test(l));
-  const indent = (lines[run] ?? "").search(/\S/);
-  const body: string[] = [];
-  for (const line of lines.slice(run + 1)) {
-    if (line.trim() !== "" && line.search(/\S/) <= indent) break;
-    body.push(line);
-  }
-  const margin = Math.min(
-    ...body.filter((l) => l.trim() !== "").map((l) => l.search(/\S/)),
-  );
-  return body.map((l) => l.slice(margin)).join("\n");
-}
 
 // Answers `container show --output json` from show-1.json, show-2.json, ...
 // (the last one repeats); a file show-N.fail makes that call fail.
