@@ -406,3 +406,13 @@ Deno.test("the log, summary and report steps put the run's outcome and its repor
     assert.ok(report.summary.includes(original.trimEnd()));
   });
 });
+
+Deno.test("a run that did not start says so in the job summary", async () => {
+  const run = await runOne(
+    "Say so in the summary when the run did not start",
+    () => Promise.resolve(),
+  );
+
+  assert.equal(run.code, 0, run.stdout);
+  assert.match(run.summary, /^## Service Tags check: not started$/m);
+});
