@@ -13,7 +13,7 @@ WORKDIR /build
 # Dependencies first, so a change to the sources reuses this layer. The
 # lockfile pins every npm package; --frozen-lockfile fails the build rather
 # than resolve anything new.
-COPY deno.json deno.lock* ./
+COPY deno.json deno.lock ./
 COPY src/ src/
 RUN deno install --frozen-lockfile --entrypoint src/main.ts
 

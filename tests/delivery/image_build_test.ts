@@ -62,6 +62,11 @@ Deno.test("the production permission set grants no file writes and network only 
 Deno.test("the Dockerfile compiles through the compile task, so the flags live in one place", () => {
   assert.match(dockerfile, /^RUN deno task compile\b/m);
   assert.doesNotMatch(dockerfile, /deno compile/);
+  assert.match(dockerfile, /^COPY deno\.json deno\.lock \.\/$/m);
+  assert.ok(
+    Deno.statSync(join(ROOT, "deno.lock")).isFile,
+    "the build restores from deno.lock: commit it",
+  );
   assert.match(
     dockerfile,
     /^RUN deno install --frozen-lockfile --entrypoint src\/main\.ts$/m,
