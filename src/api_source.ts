@@ -168,7 +168,7 @@ export class ApiSource implements Source {
 }
 
 /** The document the pages make together, normalized. */
-function assemble(pages: readonly Page[]): Snapshot {
+async function assemble(pages: readonly Page[]): Promise<Snapshot> {
   const [first, ...rest] = pages as [Page, ...Page[]];
   for (const [index, page] of rest.entries()) {
     const differs = (field: "changeNumber" | "cloud") =>
@@ -186,7 +186,7 @@ function assemble(pages: readonly Page[]): Snapshot {
     }
   }
   try {
-    return normalizeSnapshot({
+    return await normalizeSnapshot({
       changeNumber: first.changeNumber,
       cloud: first.cloud,
       values: pages.flatMap((page) => page.values),

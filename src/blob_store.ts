@@ -108,7 +108,7 @@ export class BlobStore implements Store {
     );
     const bytes = await this.#download(blob, version, signal);
     this.#downloaded = { version, bytes };
-    return { ...infoOf(this.#decode(bytes)), version };
+    return { ...infoOf(await this.#decode(bytes)), version };
   }
 
   async readLatest(
@@ -211,9 +211,9 @@ export class BlobStore implements Store {
     }
   }
 
-  #decode(bytes: Uint8Array) {
+  async #decode(bytes: Uint8Array) {
     try {
-      return decodeSnapshot(bytes);
+      return await decodeSnapshot(bytes);
     } catch (error) {
       if (!(error instanceof SnapshotFormatError)) throw error;
       throw new StoreError(

@@ -143,7 +143,7 @@ export function applyDiff(
   base: Snapshot,
   diff: SnapshotDiff,
   header: { cloud: string; changeNumber: string },
-): Snapshot {
+): Promise<Snapshot> {
   const tags = new Map(base.tags.map((tag) => [tag.id, tag]));
   for (const tag of diff.tagsRemoved) tags.delete(tag.id);
   for (const tag of diff.tagsAdded) tags.set(tag.id, tag);

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { gunzipSync } from "node:zlib";
 import { InputError, SnapshotFormatError } from "./errors.ts";
 import { parseJsonText } from "./json_text.ts";
+import { loadZlib } from "./snapshot_codec.ts";
 import { normalizeSnapshot, type Snapshot } from "./snapshot.ts";
 import type { Source } from "./source.ts";
 
@@ -26,7 +26,7 @@ export class FileSource implements Source {
   async read(): Promise<Snapshot> {
     const bytes = await this.#readBytes();
     try {
-      return normalizeSnapshot(parseJsonText(decodeText(bytes)));
+      return await normalizeSnapshot(parseJsonText(await decodeText(bytes)));
     } catch (error) {
       if (!(error instanceof SnapshotFormatError)) throw error;
       throw new InputError(`${this.#path}: ${error.message}`, { cause: error });
@@ -51,9 +51,10 @@ export class FileSource implements Source {
   }
 }
 
-function decodeText(bytes: Uint8Array): string {
+async function decodeText(bytes: Uint8Array): Promise<string> {
   let data = bytes;
   if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+    const { gunzipSync } = await loadZlib();
     try {
       data = gunzipSync(bytes);
     } catch (error) {

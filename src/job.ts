@@ -99,7 +99,7 @@ export async function runJob(options: JobOptions): Promise<RunResult> {
     sha256: current.sha256,
   });
 
-  const encoded = lazy(() => encodeSnapshot(current));
+  const encoded = once(() => encodeSnapshot(current));
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const latest = await store.latest(signal);
     const result = latest === null
@@ -119,7 +119,7 @@ export async function runJob(options: JobOptions): Promise<RunResult> {
 async function storeBaseline(
   options: JobOptions,
   current: Snapshot,
-  encoded: () => Uint8Array,
+  encoded: () => Promise<Uint8Array>,
 ): Promise<RunResult | null> {
   const { store, logger, signal } = options;
   if (current.tags.length === 0 && !options.acceptLargeChange) {
@@ -140,11 +140,11 @@ async function storeBaseline(
   if (options.dryRun) return result;
 
   const archive = await store.putSnapshot(
-    snapshotObject(current, encoded()),
+    snapshotObject(current, await encoded()),
     signal,
   );
   const advanced = await store.replaceLatest(
-    latestObject(encoded()),
+    latestObject(await encoded()),
     infoOf(current),
     null,
     signal,
@@ -166,7 +166,7 @@ async function compareWithLatest(
   options: JobOptions,
   current: Snapshot,
   latest: LatestEntry,
-  encoded: () => Uint8Array,
+  encoded: () => Promise<Uint8Array>,
 ): Promise<RunResult | null> {
   const { store, logger, signal } = options;
   if (latest.sha256 === current.sha256) {
@@ -217,7 +217,7 @@ async function compareWithLatest(
     markdown,
   }, encoded);
   const advanced = await store.replaceLatest(
-    latestObject(encoded()),
+    latestObject(await encoded()),
     infoOf(current),
     latest,
     signal,
@@ -240,12 +240,12 @@ interface ChangeToWrite {
 async function writeChange(
   options: JobOptions,
   change: ChangeToWrite,
-  encoded: () => Uint8Array,
+  encoded: () => Promise<Uint8Array>,
 ): Promise<string[]> {
   const { store, signal } = options;
   const written: string[] = [];
   const archive = await store.putSnapshot(
-    snapshotObject(change.current, encoded()),
+    snapshotObject(change.current, await encoded()),
     signal,
   );
   written.push(archive.key);
@@ -279,7 +279,7 @@ async function loadBaseline(
 ): Promise<Snapshot> {
   const bytes = await store.readLatest(latest, signal);
   try {
-    return decodeSnapshot(bytes);
+    return await decodeSnapshot(bytes);
   } catch (error) {
     if (!(error instanceof SnapshotFormatError)) throw error;
     throw new StoreError(
@@ -350,7 +350,8 @@ function latestObject(body: Uint8Array): StoreObject {
   return { name: LATEST_NAME, body, contentType: SNAPSHOT_CONTENT_TYPE };
 }
 
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
+/** Calls `make` on first use only, and keeps its promise. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
   return () => (value ??= make());
 }

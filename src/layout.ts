@@ -5,7 +5,6 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import type { SnapshotInfo } from "./snapshot.ts";
 import { SNAPSHOT_EXTENSION } from "./snapshot_codec.ts";
 
@@ -23,25 +22,31 @@ export function archiveName(info: SnapshotInfo): string {
 }
 
 /**
- * `<cloud>_<from>-to-<to>_<hash>[_only-<hash>]`, without extension: the
- * change numbers for people, the content hashes of both snapshots for
- * uniqueness, and the `--only` patterns when the report is limited.
+ * `<cloud>_<from>-to-<to>_<hash>-<hash>[_only-<hash>]`, without extension:
+ * the change numbers for people, the start of both content hashes (as in the
+ * archive names) for uniqueness, and the `--only` patterns when the report is
+ * limited.
  */
 export function reportBaseName(
   previous: SnapshotInfo,
   current: SnapshotInfo,
   only: readonly string[],
 ): string {
-  const pair = createHash("sha256")
-    .update(`${previous.sha256}\n${current.sha256}`)
-    .digest("hex")
-    .slice(0, HASH_CHARS);
   const base = `${safe(current.cloud)}_${safe(previous.changeNumber)}-to-${
     safe(current.changeNumber)
-  }_${pair}`;
+  }_${previous.sha256.slice(0, 8)}-${current.sha256.slice(0, 8)}`;
   if (only.length === 0) return base;
-  const filter = createHash("sha256").update(only.join(",")).digest("hex");
-  return `${base}_only-${filter.slice(0, 8)}`;
+  return `${base}_only-${fnv1a(only.join(","))}`;
+}
+
+/** A short, stable name for a list of patterns (32-bit FNV-1a, hex). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
 }
 
 function safe(text: string): string {

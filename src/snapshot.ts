@@ -5,7 +5,6 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { SnapshotFormatError } from "./errors.ts";
 import { comparePrefixes, parsePrefix, type Prefix } from "./prefix.ts";
 
@@ -70,7 +69,7 @@ export function infoOf(snapshot: SnapshotInfo): SnapshotInfo {
  *
  * @throws {SnapshotFormatError} naming the problem and where it is.
  */
-export function normalizeSnapshot(document: unknown): Snapshot {
+export function normalizeSnapshot(document: unknown): Promise<Snapshot> {
   if (!isRecord(document)) {
     throw new SnapshotFormatError("the document is not a JSON object");
   }
@@ -91,27 +90,24 @@ export function normalizeSnapshot(document: unknown): Snapshot {
     seen.add(tag.id);
     tags.push(tag);
   });
-  tags.sort((a, b) => compareText(a.id, b.id));
-
-  return {
+  const header = {
     cloud: optionalText(document.cloud, "cloud", "the document"),
     changeNumber: optionalText(
       document.changeNumber,
       "changeNumber",
       "the document",
     ),
-    tags,
-    sha256: contentHash(tags),
   };
+  return createSnapshot(header, tags);
 }
 
 /** Builds a snapshot from tags that are already normalized. */
-export function createSnapshot(
+export async function createSnapshot(
   header: { cloud: string; changeNumber: string },
   tags: readonly ServiceTag[],
-): Snapshot {
+): Promise<Snapshot> {
   const sorted = [...tags].sort((a, b) => compareText(a.id, b.id));
-  return { ...header, tags: sorted, sha256: contentHash(sorted) };
+  return { ...header, tags: sorted, sha256: await contentHash(sorted) };
 }
 
 /** Code-unit order, the same everywhere, unlike `localeCompare`. */
@@ -252,20 +248,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function contentHash(tags: readonly ServiceTag[]): string {
-  const hash = createHash("sha256");
-  for (const tag of tags) {
-    // One JSON array per tag, one per line: unambiguous and cheap to stream.
-    hash.update(
-      JSON.stringify([
-        tag.id,
-        tag.region,
-        tag.systemService,
-        tag.networkFeatures,
-        tag.prefixes.map((p) => p.text),
-      ]),
-    );
-    hash.update("\n");
-  }
-  return hash.digest("hex");
+/**
+ * One JSON array per tag, one per line: unambiguous, and hashed in one call
+ * to Web Crypto (loading `node:crypto` would cost more than the hashing).
+ */
+async function contentHash(tags: readonly ServiceTag[]): Promise<string> {
+  const lines = tags.map((tag) =>
+    JSON.stringify([
+      tag.id,
+      tag.region,
+      tag.systemService,
+      tag.networkFeatures,
+      tag.prefixes.map((p) => p.text),
+    ])
+  );
+  const bytes = new TextEncoder().encode(`${lines.join("\n")}\n`);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }

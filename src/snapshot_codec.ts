@@ -7,7 +7,6 @@
  * @module
  */
 
-import { gunzipSync, gzipSync } from "node:zlib";
 import { SnapshotFormatError } from "./errors.ts";
 import { parseJsonText } from "./json_text.ts";
 import {
@@ -35,8 +34,17 @@ export function snapshotToJson(snapshot: Snapshot): string {
 }
 
 /** Serializes and compresses a snapshot for the store. */
-export function encodeSnapshot(snapshot: Snapshot): Uint8Array {
+export async function encodeSnapshot(snapshot: Snapshot): Promise<Uint8Array> {
+  const { gzipSync } = await loadZlib();
   return gzipSync(snapshotToJson(snapshot), { level: GZIP_LEVEL });
+}
+
+/**
+ * `node:zlib`, loaded on first use: a run that finds nothing new never
+ * compresses anything and so skips the cost of loading it.
+ */
+export function loadZlib(): Promise<typeof import("node:zlib")> {
+  return import("node:zlib");
 }
 
 /**
@@ -45,7 +53,8 @@ export function encodeSnapshot(snapshot: Snapshot): Uint8Array {
  * @throws {SnapshotFormatError} when the bytes are not a gzip-compressed
  * Service Tags document.
  */
-export function decodeSnapshot(bytes: Uint8Array): Snapshot {
+export async function decodeSnapshot(bytes: Uint8Array): Promise<Snapshot> {
+  const { gunzipSync } = await loadZlib();
   let text: string;
   try {
     text = new TextDecoder().decode(gunzipSync(bytes));

@@ -20,13 +20,17 @@ import { mintingCredential } from "./support/jwt.ts";
 import { RecordingLogger } from "./support/recording_logger.ts";
 import { testTls } from "./support/tls.ts";
 
-const week1 = snapshotOf([rawTag("A", ["10.0.0.0/24"])], { changeNumber: 1 });
-const week2 = snapshotOf([rawTag("A", ["10.0.1.0/24"])], { changeNumber: 2 });
+const week1 = await snapshotOf([rawTag("A", ["10.0.0.0/24"])], {
+  changeNumber: 1,
+});
+const week2 = await snapshotOf([rawTag("A", ["10.0.1.0/24"])], {
+  changeNumber: 2,
+});
 
-function latestObject(snapshot: Snapshot): StoreObject {
+async function latestObject(snapshot: Snapshot): Promise<StoreObject> {
   return {
     name: LATEST_NAME,
-    body: encodeSnapshot(snapshot),
+    body: await encodeSnapshot(snapshot),
     contentType: SNAPSHOT_CONTENT_TYPE,
   };
 }
@@ -64,13 +68,13 @@ Deno.test("BlobStore against Azurite", async (t) => {
       async () => {
         const { store, snapshots } = await newStore(endpoint);
         const item = await store.replaceLatest(
-          latestObject(week1),
+          await latestObject(week1),
           infoOf(week1),
           null,
         );
         assert.deepEqual(item, {
           key: `${snapshots}/${LATEST_NAME}`,
-          bytes: encodeSnapshot(week1).length,
+          bytes: (await encodeSnapshot(week1)).length,
         });
 
         const [blob] = await listBlobs(endpoint, snapshots);
@@ -84,7 +88,7 @@ Deno.test("BlobStore against Azurite", async (t) => {
         assert.equal(blob?.contentEncoding, undefined);
 
         const again = await store.replaceLatest(
-          latestObject(week2),
+          await latestObject(week2),
           infoOf(week2),
           null,
         );
@@ -97,20 +101,24 @@ Deno.test("BlobStore against Azurite", async (t) => {
       "latest() reads metadata and ETag; replaceLatest() on a stale ETag returns null",
       async () => {
         const { store } = await newStore(endpoint);
-        await store.replaceLatest(latestObject(week1), infoOf(week1), null);
+        await store.replaceLatest(
+          await latestObject(week1),
+          infoOf(week1),
+          null,
+        );
         const first = await store.latest();
         assert.ok(first);
         assert.deepEqual(infoOf(first), infoOf(week1));
         assert.match(first.version, /^"0x[0-9A-F]+"$/);
 
         const advanced = await store.replaceLatest(
-          latestObject(week2),
+          await latestObject(week2),
           infoOf(week2),
           first,
         );
         assert.ok(advanced);
         const stale = await store.replaceLatest(
-          latestObject(week1),
+          await latestObject(week1),
           infoOf(week1),
           first,
         );
@@ -123,7 +131,7 @@ Deno.test("BlobStore against Azurite", async (t) => {
       "readLatest() returns the gzip bytes exactly as stored",
       async () => {
         const { store } = await newStore(endpoint);
-        const object = latestObject(week1);
+        const object = await latestObject(week1);
         await store.replaceLatest(object, infoOf(week1), null);
         const bytes = await store.readLatest((await store.latest())!);
         assert.deepEqual(bytes, Uint8Array.from(object.body));
@@ -135,9 +143,17 @@ Deno.test("BlobStore against Azurite", async (t) => {
       "readLatest() fails when latest changed since latest() was read",
       async () => {
         const { store } = await newStore(endpoint);
-        await store.replaceLatest(latestObject(week1), infoOf(week1), null);
+        await store.replaceLatest(
+          await latestObject(week1),
+          infoOf(week1),
+          null,
+        );
         const entry = (await store.latest())!;
-        await store.replaceLatest(latestObject(week2), infoOf(week2), entry);
+        await store.replaceLatest(
+          await latestObject(week2),
+          infoOf(week2),
+          entry,
+        );
         await assert.rejects(
           () => store.readLatest(entry),
           StoreError,
@@ -152,7 +168,7 @@ Deno.test("BlobStore against Azurite", async (t) => {
         const { store, snapshots } = await newStore(endpoint);
         const object = {
           name: "archive/Public_1_abc.json.gz",
-          body: encodeSnapshot(week1),
+          body: await encodeSnapshot(week1),
           contentType: SNAPSHOT_CONTENT_TYPE,
         };
         const first = await store.putSnapshot(object);
@@ -192,7 +208,7 @@ Deno.test("BlobStore against Azurite", async (t) => {
       async () => {
         const logger = new RecordingLogger();
         const { store, snapshots } = await newStore(endpoint, logger);
-        const body = encodeSnapshot(week1);
+        const body = await encodeSnapshot(week1);
         await containerClient(endpoint, snapshots)
           .getBlockBlobClient(LATEST_NAME)
           .upload(body, body.length);

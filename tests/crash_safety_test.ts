@@ -21,10 +21,12 @@ import { START_FLAGS } from "./support/start_flags.ts";
 
 const previousFile = dataFile("ServiceTags_Public_20251028.json");
 const currentFile = dataFile("Public_changenumber-376.json");
-const previousHash =
-  normalizeSnapshot(JSON.parse(Deno.readTextFileSync(previousFile))).sha256;
-const currentHash =
-  normalizeSnapshot(JSON.parse(Deno.readTextFileSync(currentFile))).sha256;
+const previousHash = (await normalizeSnapshot(
+  JSON.parse(Deno.readTextFileSync(previousFile)),
+)).sha256;
+const currentHash = (await normalizeSnapshot(
+  JSON.parse(Deno.readTextFileSync(currentFile)),
+)).sha256;
 
 /** Every file in the two containers is whole: snapshots decode, reports parse. */
 async function assertWholeFiles(root: string) {
@@ -32,7 +34,7 @@ async function assertWholeFiles(root: string) {
   for (const file of files) {
     const path = join(root, file);
     if (file.startsWith(`servicetags${SEP}`)) {
-      const snapshot = decodeSnapshot(await Deno.readFile(path));
+      const snapshot = await decodeSnapshot(await Deno.readFile(path));
       assert.ok(
         [previousHash, currentHash].includes(snapshot.sha256),
         `${file} holds a known snapshot`,
@@ -132,7 +134,8 @@ Deno.test("a run killed at a random moment leaves whole files, and a rerun repor
       await Deno.readFile(join(root, "servicetags", "latest.json.gz")),
     );
     assert.equal(
-      normalizeSnapshot(JSON.parse(new TextDecoder().decode(latest))).sha256,
+      (await normalizeSnapshot(JSON.parse(new TextDecoder().decode(latest))))
+        .sha256,
       currentHash,
     );
   }

@@ -54,15 +54,15 @@ function mirrored(diff: ReturnType<typeof plain>) {
   };
 }
 
-function randomPairs(count: number): [Snapshot, Snapshot][] {
+async function randomPairs(count: number): Promise<[Snapshot, Snapshot][]> {
   const pairs: [Snapshot, Snapshot][] = [];
   for (let seed = 1; seed <= count; seed++) {
     const random = randomSource(seed);
     const before = uniqueIds(randomTags(random));
     const after = uniqueIds(mutateTags(random, before));
     pairs.push([
-      snapshotOf(before, { changeNumber: 1 }),
-      snapshotOf(after, { changeNumber: 2 }),
+      await snapshotOf(before, { changeNumber: 1 }),
+      await snapshotOf(after, { changeNumber: 2 }),
     ]);
   }
   return pairs;
@@ -72,15 +72,15 @@ function uniqueIds(tags: RawTag[]): RawTag[] {
   return [...new Map(tags.map((t) => [t.id, t])).values()];
 }
 
-Deno.test("diffSnapshots() reports added, removed and changed tags with their prefixes", () => {
-  const before = snapshotOf([
+Deno.test("diffSnapshots() reports added, removed and changed tags with their prefixes", async () => {
+  const before = await snapshotOf([
     rawTag("Kept", ["10.0.0.0/8"]),
     rawTag("Gone", ["20.0.0.0/8"]),
     rawTag("Moved", ["30.0.0.0/8", "31.0.0.0/8", "2603::/16"], {
       changeNumber: 4,
     }),
   ]);
-  const after = snapshotOf([
+  const after = await snapshotOf([
     rawTag("Kept", ["10.0.0.0/8"]),
     rawTag("New", ["40.0.0.0/8"]),
     rawTag("Moved", ["2603::/16", "32.0.0.0/8", "30.0.0.0/8", "2604::/16"], {
@@ -101,14 +101,14 @@ Deno.test("diffSnapshots() reports added, removed and changed tags with their pr
   assert.equal(change?.current.changeNumber, "5");
 });
 
-Deno.test("diffSnapshots() reports region, system service and network feature changes", () => {
-  const before = snapshotOf([
+Deno.test("diffSnapshots() reports region, system service and network feature changes", async () => {
+  const before = await snapshotOf([
     rawTag("A", ["10.0.0.0/8"], {
       region: "westus",
       networkFeatures: ["API", "NSG"],
     }),
   ]);
-  const after = snapshotOf([
+  const after = await snapshotOf([
     rawTag("A", ["10.0.0.0/8"], {
       region: "eastus",
       systemService: "X",
@@ -124,18 +124,22 @@ Deno.test("diffSnapshots() reports region, system service and network feature ch
   assert.deepEqual(change?.prefixesAdded, []);
 });
 
-Deno.test("a tag whose only change is its changeNumber is not a changed tag", () => {
-  const before = snapshotOf([rawTag("A", ["10.0.0.0/8"], { changeNumber: 1 })]);
-  const after = snapshotOf([rawTag("A", ["10.0.0.0/8"], { changeNumber: 2 })]);
+Deno.test("a tag whose only change is its changeNumber is not a changed tag", async () => {
+  const before = await snapshotOf([
+    rawTag("A", ["10.0.0.0/8"], { changeNumber: 1 }),
+  ]);
+  const after = await snapshotOf([
+    rawTag("A", ["10.0.0.0/8"], { changeNumber: 2 }),
+  ]);
   assert.ok(isEmptyDiff(diffSnapshots(before, after)));
 });
 
-Deno.test("summarizeDiff() counts (tag, prefix) pairs per family and IPv4 addresses", () => {
-  const before = snapshotOf([
+Deno.test("summarizeDiff() counts (tag, prefix) pairs per family and IPv4 addresses", async () => {
+  const before = await snapshotOf([
     rawTag("Gone", ["20.0.0.0/24", "2603::/16"]),
     rawTag("C", ["10.0.0.0/30"]),
   ]);
-  const after = snapshotOf([
+  const after = await snapshotOf([
     rawTag("New", ["40.0.0.0/31", "2604::/16", "2605::/16"]),
     rawTag("C", ["10.0.0.0/29"]),
   ]);
@@ -154,15 +158,15 @@ Deno.test("summarizeDiff() counts (tag, prefix) pairs per family and IPv4 addres
   });
 });
 
-Deno.test("diff(a, a) is empty", () => {
-  for (const [a, b] of randomPairs(40)) {
+Deno.test("diff(a, a) is empty", async () => {
+  for (const [a, b] of await randomPairs(40)) {
     assert.ok(isEmptyDiff(diffSnapshots(a, a)));
     assert.ok(isEmptyDiff(diffSnapshots(b, b)));
   }
 });
 
-Deno.test("diff(b, a) mirrors diff(a, b)", () => {
-  for (const [a, b] of randomPairs(40)) {
+Deno.test("diff(b, a) mirrors diff(a, b)", async () => {
+  for (const [a, b] of await randomPairs(40)) {
     assert.deepEqual(
       plain(diffSnapshots(b, a)),
       mirrored(plain(diffSnapshots(a, b))),
@@ -170,12 +174,12 @@ Deno.test("diff(b, a) mirrors diff(a, b)", () => {
   }
 });
 
-Deno.test("applying diff(a, b) to a gives b", () => {
+Deno.test("applying diff(a, b) to a gives b", async () => {
   let nonEmpty = 0;
-  for (const [a, b] of randomPairs(40)) {
+  for (const [a, b] of await randomPairs(40)) {
     const diff = diffSnapshots(a, b);
     if (!isEmptyDiff(diff)) nonEmpty++;
-    const rebuilt = applyDiff(a, diff, {
+    const rebuilt = await applyDiff(a, diff, {
       cloud: b.cloud,
       changeNumber: b.changeNumber,
     });
@@ -184,12 +188,12 @@ Deno.test("applying diff(a, b) to a gives b", () => {
   assert.ok(nonEmpty > 30, "the generator produces real changes");
 });
 
-Deno.test("filterDiff() keeps only the tags that pass the filter", () => {
-  const before = snapshotOf([
+Deno.test("filterDiff() keeps only the tags that pass the filter", async () => {
+  const before = await snapshotOf([
     rawTag("AzureCloud.japaneast", ["10.0.0.0/8"]),
     rawTag("Storage", ["20.0.0.0/8"]),
   ]);
-  const after = snapshotOf([
+  const after = await snapshotOf([
     rawTag("AzureCloud.japaneast", ["11.0.0.0/8"]),
     rawTag("Storage", ["21.0.0.0/8"]),
   ]);
@@ -226,14 +230,14 @@ function expectedSummary(beforeFile: string, afterFile: string) {
   };
 }
 
-function realDiff(beforeFile: string, afterFile: string) {
-  const before = normalizeSnapshot(readDocument(dataFile(beforeFile)));
-  const after = normalizeSnapshot(readDocument(dataFile(afterFile)));
+async function realDiff(beforeFile: string, afterFile: string) {
+  const before = await normalizeSnapshot(readDocument(dataFile(beforeFile)));
+  const after = await normalizeSnapshot(readDocument(dataFile(afterFile)));
   const diff = diffSnapshots(before, after);
   return { diff, summary: summarizeDiff(diff), after, before };
 }
 
-Deno.test("real weeks: counts match an independent count of (tag, prefix) pairs", () => {
+Deno.test("real weeks: counts match an independent count of (tag, prefix) pairs", async () => {
   const pairs: [string, string][] = [
     ["ServiceTags_Public_20251028.json", "Public_changenumber-376.json"],
     ["ServiceTags_Public_20250908.json", "Public_changenumber-371.json"],
@@ -245,7 +249,7 @@ Deno.test("real weeks: counts match an independent count of (tag, prefix) pairs"
     ["ServiceTags_China_20260713.json", "ServiceTags_China_20260720.json"],
   ];
   for (const [before, after] of pairs) {
-    const { summary } = realDiff(before, after);
+    const { summary } = await realDiff(before, after);
     const {
       prefixesAdded,
       prefixesRemoved,
@@ -269,7 +273,7 @@ Deno.test("real weeks: counts match an independent count of (tag, prefix) pairs"
   }
 });
 
-Deno.test("real weeks: the tags added and removed are the ids that appear and disappear", () => {
+Deno.test("real weeks: the tags added and removed are the ids that appear and disappear", async () => {
   const cases: [string, string][] = [
     ["ServiceTags_Public_20250908.json", "Public_changenumber-371.json"],
     ["ServiceTags_Public_20200803.json", "ServiceTags_Public_20200810.json"],
@@ -286,7 +290,7 @@ Deno.test("real weeks: the tags added and removed are the ids that appear and di
     const afterIds = new Set(
       readDocument(dataFile(afterFile)).values.map((v) => v.id),
     );
-    const { diff } = realDiff(beforeFile, afterFile);
+    const { diff } = await realDiff(beforeFile, afterFile);
     assert.deepEqual(
       ids(diff.tagsAdded),
       [...afterIds].filter((id) => !beforeIds.has(id)).sort(),
@@ -298,38 +302,40 @@ Deno.test("real weeks: the tags added and removed are the ids that appear and di
   }
 });
 
-Deno.test("real weeks: the documented changes show up (37 tags for BelgiumCentral, 41 removed in 2020, USGovIowa)", () => {
+Deno.test("real weeks: the documented changes show up (37 tags for BelgiumCentral, 41 removed in 2020, USGovIowa)", async () => {
   assert.equal(
-    realDiff("ServiceTags_Public_20250908.json", "Public_changenumber-371.json")
-      .summary.tagsAdded,
+    (await realDiff(
+      "ServiceTags_Public_20250908.json",
+      "Public_changenumber-371.json",
+    )).summary.tagsAdded,
     37,
   );
   assert.equal(
-    realDiff(
+    (await realDiff(
       "ServiceTags_Public_20200803.json",
       "ServiceTags_Public_20200810.json",
-    ).summary.tagsRemoved,
+    )).summary.tagsRemoved,
     41,
   );
-  const gov = realDiff(
+  const gov = (await realDiff(
     "ServiceTags_AzureGovernment_20260323.json",
     "ServiceTags_AzureGovernment_20260504.json",
-  ).summary;
+  )).summary;
   assert.equal(gov.tagsRemoved, 32);
   assert.equal(gov.tagsAdded, 3);
-  const { diff, after } = realDiff(
+  const { diff, after } = await realDiff(
     "ServiceTags_Public_20251028.json",
     "Public_changenumber-376.json",
   );
   assert.equal(
-    applyDiff(
-      realDiff(
+    (await applyDiff(
+      (await realDiff(
         "ServiceTags_Public_20251028.json",
         "Public_changenumber-376.json",
-      ).before,
+      )).before,
       diff,
       after,
-    ).sha256,
+    )).sha256,
     after.sha256,
   );
 });

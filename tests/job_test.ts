@@ -22,11 +22,11 @@ function sourceOf(snapshot: Snapshot): Source {
   return { description: "test source", read: () => Promise.resolve(snapshot) };
 }
 
-const week1 = snapshotOf([
+const week1 = await snapshotOf([
   rawTag("AzureCloud.japaneast", ["20.0.0.0/24", "20.0.1.0/24"]),
   rawTag("Storage.JapanEast", ["30.0.0.0/24", "30.0.1.0/24", "30.0.2.0/24"]),
 ], { changeNumber: 375 });
-const week2 = snapshotOf([
+const week2 = await snapshotOf([
   rawTag("AzureCloud.japaneast", ["20.0.0.0/24", "20.0.2.0/24"], {
     changeNumber: 2,
   }),
@@ -69,7 +69,7 @@ Deno.test("the first run stores the baseline: the archive, then latest", async (
     "servicetags/latest.json.gz",
   ]);
   assert.deepEqual(logger.events(), [SERVICE_TAGS_BASELINE_STORED]);
-  const latest = decodeSnapshot(
+  const latest = await decodeSnapshot(
     await Deno.readFile(join(root, "servicetags", "latest.json.gz")),
   );
   assert.equal(latest.sha256, week1.sha256);
@@ -85,11 +85,11 @@ Deno.test("a change stores the archive and both reports before advancing latest"
   assert.match(result.stored[0] ?? "", /^servicetags\/archive\/Public_376_/);
   assert.match(
     result.stored[1] ?? "",
-    /^servicetags-report\/Public_375-to-376_[0-9a-f]{12}\.json$/,
+    /^servicetags-report\/Public_375-to-376_[0-9a-f]{8}-[0-9a-f]{8}\.json$/,
   );
   assert.match(
     result.stored[2] ?? "",
-    /^servicetags-report\/Public_375-to-376_[0-9a-f]{12}\.md$/,
+    /^servicetags-report\/Public_375-to-376_[0-9a-f]{8}-[0-9a-f]{8}\.md$/,
   );
   assert.equal(result.stored[3], "servicetags/latest.json.gz");
   assert.deepEqual(result.report?.summary, {
@@ -182,7 +182,7 @@ Deno.test("--only limits the report and the change event, but stores the whole s
   );
   assert.equal(changed?.fields.tagsChanged, 0);
   assert.equal(changed?.fields.tagsAdded, 1);
-  const latest = decodeSnapshot(
+  const latest = await decodeSnapshot(
     await Deno.readFile(join(root, "servicetags", "latest.json.gz")),
   );
   assert.equal(latest.sha256, week2.sha256);
@@ -203,7 +203,7 @@ Deno.test("the guard keeps the baseline when most prefixes disappear, unless acc
   const { root, store } = await newStore();
   await run(week1, store);
   const before = await folderState(root);
-  const partial = snapshotOf(
+  const partial = await snapshotOf(
     [rawTag("AzureCloud.japaneast", ["20.0.0.0/24"])],
     { changeNumber: 376 },
   );
@@ -217,7 +217,7 @@ Deno.test("the guard keeps the baseline when most prefixes disappear, unless acc
 
 Deno.test("an empty snapshot never becomes the first baseline unless accepted", async () => {
   const { root, store } = await newStore();
-  const empty = snapshotOf([], { changeNumber: 1 });
+  const empty = await snapshotOf([], { changeNumber: 1 });
   await assert.rejects(
     () => run(empty, store),
     /has no tags; nothing was stored/,

@@ -107,7 +107,7 @@ Deno.test("the text output summarizes the change for people", async () => {
   assert.match(lines[1] ?? "", /^ {2}tags: 1 added, 0 removed, \d+ changed$/);
   assert.ok(
     lines.some((line) =>
-      /^ {2}stored servicetags-report\/Public_375-to-376_[0-9a-f]{12}\.md$/
+      /^ {2}stored servicetags-report\/Public_375-to-376_[0-9a-f]{8}-[0-9a-f]{8}\.md$/
         .test(line)
     ),
   );

@@ -5,7 +5,7 @@ import { formatCount, renderMarkdownReport } from "../src/report_markdown.ts";
 import { infoOf } from "../src/snapshot.ts";
 import { rawTag, snapshotOf } from "./support/documents.ts";
 
-const before = snapshotOf([
+const before = await snapshotOf([
   rawTag("AzureCloud.japaneast", ["20.0.0.0/24", "2603:1000::/40"], {
     region: "japaneast",
     changeNumber: 8,
@@ -16,7 +16,7 @@ const before = snapshotOf([
     networkFeatures: ["API"],
   }),
 ], { changeNumber: 375 });
-const after = snapshotOf([
+const after = await snapshotOf([
   rawTag("AzureCloud.japaneast", ["20.0.1.0/24", "2603:1000::/40"], {
     region: "japaneast",
     changeNumber: 9,

@@ -22,8 +22,8 @@ function formatError(run: () => unknown): string {
   assert.fail("expected a SnapshotFormatError");
 }
 
-Deno.test("normalizeSnapshot() sorts tags by id and prefixes numerically, IPv4 first", () => {
-  const snapshot = snapshotOf([
+Deno.test("normalizeSnapshot() sorts tags by id and prefixes numerically, IPv4 first", async () => {
+  const snapshot = await snapshotOf([
     rawTag("Storage", ["2603:1000::/40", "20.1.0.0/16", "4.0.0.0/8"]),
     rawTag("AzureCloud", ["13.0.0.0/8", "9.0.0.0/8"]),
   ]);
@@ -35,8 +35,8 @@ Deno.test("normalizeSnapshot() sorts tags by id and prefixes numerically, IPv4 f
   ]);
 });
 
-Deno.test("normalizeSnapshot() drops repeated prefixes, also when spelled differently", () => {
-  const snapshot = snapshotOf([
+Deno.test("normalizeSnapshot() drops repeated prefixes, also when spelled differently", async () => {
+  const snapshot = await snapshotOf([
     rawTag("A", [
       "2603:1000::/40",
       "10.0.0.0/8",
@@ -50,11 +50,11 @@ Deno.test("normalizeSnapshot() drops repeated prefixes, also when spelled differ
   ]);
 });
 
-Deno.test("normalizeSnapshot() reads change numbers as text from numbers and strings", () => {
-  const fromFile = snapshotOf([rawTag("A", [], { changeNumber: 7 })], {
+Deno.test("normalizeSnapshot() reads change numbers as text from numbers and strings", async () => {
+  const fromFile = await snapshotOf([rawTag("A", [], { changeNumber: 7 })], {
     changeNumber: 375,
   });
-  const fromApi = snapshotOf([rawTag("A", [], { changeNumber: "7" })], {
+  const fromApi = await snapshotOf([rawTag("A", [], { changeNumber: "7" })], {
     changeNumber: "375",
   });
   assert.equal(fromFile.changeNumber, "375");
@@ -63,22 +63,24 @@ Deno.test("normalizeSnapshot() reads change numbers as text from numbers and str
   assert.equal(fromFile.sha256, fromApi.sha256);
 });
 
-Deno.test("normalizeSnapshot() treats null, missing and empty networkFeatures alike and sorts them", () => {
-  const a = snapshotOf([
+Deno.test("normalizeSnapshot() treats null, missing and empty networkFeatures alike and sorts them", async () => {
+  const a = await snapshotOf([
     rawTag("A", ["10.0.0.0/8"], { networkFeatures: null }),
   ]);
-  const b = snapshotOf([rawTag("A", ["10.0.0.0/8"])]);
-  const c = snapshotOf([rawTag("A", ["10.0.0.0/8"], { networkFeatures: [] })]);
+  const b = await snapshotOf([rawTag("A", ["10.0.0.0/8"])]);
+  const c = await snapshotOf([
+    rawTag("A", ["10.0.0.0/8"], { networkFeatures: [] }),
+  ]);
   assert.equal(a.sha256, b.sha256);
   assert.equal(a.sha256, c.sha256);
-  const d = snapshotOf([
+  const d = await snapshotOf([
     rawTag("A", [], { networkFeatures: ["VSE", "API", "NSG", "API"] }),
   ]);
   assert.deepEqual(d.tags[0]?.networkFeatures, ["API", "NSG", "VSE"]);
 });
 
-Deno.test("the content hash ignores order, names, region ids, platforms and change numbers", () => {
-  const a = snapshotOf([
+Deno.test("the content hash ignores order, names, region ids, platforms and change numbers", async () => {
+  const a = await snapshotOf([
     rawTag("A", ["10.0.0.0/8", "20.0.0.0/8"], {
       changeNumber: 1,
       regionId: 3,
@@ -86,7 +88,7 @@ Deno.test("the content hash ignores order, names, region ids, platforms and chan
     }),
     rawTag("B", ["30.0.0.0/8"]),
   ], { changeNumber: 1 });
-  const b = snapshotOf([
+  const b = await snapshotOf([
     rawTag("B", ["30.0.0.0/8"]),
     {
       ...rawTag("A", ["20.0.0.0/8", "10.0.0.0/8"], { changeNumber: 9 }),
@@ -96,16 +98,18 @@ Deno.test("the content hash ignores order, names, region ids, platforms and chan
   assert.equal(a.sha256, b.sha256);
 });
 
-Deno.test("the content hash changes with a prefix, a region, a system service or a network feature", () => {
-  const base = snapshotOf([rawTag("A", ["10.0.0.0/8"])]).sha256;
+Deno.test("the content hash changes with a prefix, a region, a system service or a network feature", async () => {
+  const base = (await snapshotOf([rawTag("A", ["10.0.0.0/8"])])).sha256;
   const variants = [
-    snapshotOf([rawTag("A", ["10.0.0.0/9"])]),
-    snapshotOf([rawTag("A", ["10.0.0.0/8"], { region: "japaneast" })]),
-    snapshotOf([
+    await snapshotOf([rawTag("A", ["10.0.0.0/9"])]),
+    await snapshotOf([rawTag("A", ["10.0.0.0/8"], { region: "japaneast" })]),
+    await snapshotOf([
       rawTag("A", ["10.0.0.0/8"], { systemService: "AzureStorage" }),
     ]),
-    snapshotOf([rawTag("A", ["10.0.0.0/8"], { networkFeatures: ["NSG"] })]),
-    snapshotOf([rawTag("B", ["10.0.0.0/8"])]),
+    await snapshotOf([
+      rawTag("A", ["10.0.0.0/8"], { networkFeatures: ["NSG"] }),
+    ]),
+    await snapshotOf([rawTag("B", ["10.0.0.0/8"])]),
   ];
   const hashes = new Set([base, ...variants.map((s) => s.sha256)]);
   assert.equal(hashes.size, variants.length + 1);
@@ -152,14 +156,16 @@ Deno.test("normalizeSnapshot() names the problem and where it is", () => {
   );
   assert.equal(
     formatError(() =>
-      normalizeSnapshot(rawDocument([{ id: "A", properties: {} } as never]))
+      normalizeSnapshot(
+        rawDocument([{ id: "A", properties: {} } as never]),
+      )
     ),
     'values[0] (id "A"): "addressPrefixes" is not an array',
   );
 });
 
-Deno.test("an empty values array is a valid snapshot without tags", () => {
-  const snapshot = normalizeSnapshot(rawDocument([]));
+Deno.test("an empty values array is a valid snapshot without tags", async () => {
+  const snapshot = await normalizeSnapshot(rawDocument([]));
   assert.equal(snapshot.tags.length, 0);
 });
 
@@ -187,7 +193,7 @@ Deno.test("parseJsonText() accepts a byte order mark and CRLF line endings", () 
   assert.deepEqual(document, { values: [] });
 });
 
-Deno.test("the API answer of a week normalizes like the download without networkFeatures", () => {
+Deno.test("the API answer of a week normalizes like the download without networkFeatures", async () => {
   const document = readDocument(dataFile("Public_changenumber-376.json"));
   const withoutFeatures = {
     ...document,
@@ -196,21 +202,24 @@ Deno.test("the API answer of a week normalizes like the download without network
       properties: { ...v.properties, networkFeatures: null },
     })),
   };
-  const fromApi = normalizeSnapshot(toApiShape(document));
-  assert.equal(fromApi.sha256, normalizeSnapshot(withoutFeatures).sha256);
-  assert.notEqual(fromApi.sha256, normalizeSnapshot(document).sha256);
+  const fromApi = await normalizeSnapshot(toApiShape(document));
+  assert.equal(
+    fromApi.sha256,
+    (await normalizeSnapshot(withoutFeatures)).sha256,
+  );
+  assert.notEqual(fromApi.sha256, (await normalizeSnapshot(document)).sha256);
   assert.equal(fromApi.changeNumber, "376");
   assert.equal(fromApi.tags.length, document.values.length);
 });
 
-Deno.test("every real data file normalizes, keeping each tag's prefixes", () => {
+Deno.test("every real data file normalizes, keeping each tag's prefixes", async () => {
   const files = [...Deno.readDirSync(dataFolder())].filter((e) =>
     e.name.endsWith(".json")
   );
   assert.equal(files.length, 43);
   for (const file of files) {
     const document = readDocument(dataFile(file.name));
-    const snapshot = normalizeSnapshot(document);
+    const snapshot = await normalizeSnapshot(document);
     assert.equal(snapshot.tags.length, document.values.length, file.name);
     const expected = document.values.reduce(
       (n, v) => n + new Set(v.properties.addressPrefixes).size,
@@ -221,34 +230,36 @@ Deno.test("every real data file normalizes, keeping each tag's prefixes", () => 
   }
 });
 
-Deno.test("real weeks that only bump the changeNumber have the same content hash", () => {
-  const hash = (name: string) =>
-    normalizeSnapshot(readDocument(dataFile(name))).sha256;
+Deno.test("real weeks that only bump the changeNumber have the same content hash", async () => {
+  const hash = async (name: string) =>
+    (await normalizeSnapshot(readDocument(dataFile(name)))).sha256;
   assert.equal(
-    hash("ServiceTags_Public_20250210.json"),
-    hash("ServiceTags_Public_20250217.json"),
+    await hash("ServiceTags_Public_20250210.json"),
+    await hash("ServiceTags_Public_20250217.json"),
   );
   assert.equal(
-    hash("ServiceTags_China_20260406.json"),
-    hash("ServiceTags_China_20260427.json"),
+    await hash("ServiceTags_China_20260406.json"),
+    await hash("ServiceTags_China_20260427.json"),
   );
   assert.equal(
-    hash("ServiceTags_AzureGovernment_20260706.json"),
-    hash("ServiceTags_AzureGovernment_20260713.json"),
+    await hash("ServiceTags_AzureGovernment_20260706.json"),
+    await hash("ServiceTags_AzureGovernment_20260713.json"),
   );
   // Same top-level changeNumber 346, new content.
   assert.notEqual(
-    hash("ServiceTags_Public_20250217.json"),
-    hash("ServiceTags_Public_20250303.json"),
+    await hash("ServiceTags_Public_20250217.json"),
+    await hash("ServiceTags_Public_20250303.json"),
   );
 });
 
-Deno.test("a CRLF file and the same content with LF line endings hash alike", () => {
+Deno.test("a CRLF file and the same content with LF line endings hash alike", async () => {
   const text = Deno.readTextFileSync(
     dataFile("ServiceTags_AzureGovernment_20260323.json"),
   );
   assert.ok(text.includes("\r\n"));
-  const crlf = normalizeSnapshot(parseJsonText(text));
-  const lf = normalizeSnapshot(parseJsonText(text.replaceAll("\r\n", "\n")));
+  const crlf = await normalizeSnapshot(parseJsonText(text));
+  const lf = await normalizeSnapshot(
+    parseJsonText(text.replaceAll("\r\n", "\n")),
+  );
   assert.equal(crlf.sha256, lf.sha256);
 });

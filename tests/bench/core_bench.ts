@@ -19,7 +19,7 @@ const main = new URL("../../src/main.ts", import.meta.url).pathname;
 const floorScript = new URL("./floor.ts", import.meta.url).pathname;
 const runFlags = ["run", "--allow-read", "--allow-write", "--allow-env"];
 
-const diffRatio = measureDiffAgainstParse();
+const diffRatio = await measureDiffAgainstParse();
 const runs = await measureRuns();
 
 printTable([
@@ -55,11 +55,11 @@ printTable([
 ]);
 console.log(`(medians of ${ROUNDS} rounds; Deno ${Deno.version.deno})`);
 
-function measureDiffAgainstParse() {
+async function measureDiffAgainstParse() {
   const previousText = Deno.readTextFileSync(previousFile);
   const currentText = Deno.readTextFileSync(currentFile);
-  const previous = normalizeSnapshot(JSON.parse(previousText));
-  const current = normalizeSnapshot(JSON.parse(currentText));
+  const previous = await normalizeSnapshot(JSON.parse(previousText));
+  const current = await normalizeSnapshot(JSON.parse(currentText));
 
   const parseMs: number[] = [];
   const diffMs: number[] = [];

@@ -57,7 +57,7 @@ export function rawDocument(
 export function snapshotOf(
   values: RawTag[],
   header: { changeNumber?: number | string; cloud?: string } = {},
-): Snapshot {
+): Promise<Snapshot> {
   return normalizeSnapshot(rawDocument(values, header));
 }
 
