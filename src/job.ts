@@ -23,6 +23,7 @@ import {
 import { checkLargeChange, countPrefixPairs } from "./guard.ts";
 import { archiveName, reportBaseName } from "./layout.ts";
 import type { Logger } from "./log.ts";
+import { releaseMemory } from "./memory.ts";
 import {
   buildChangeReport,
   type ChangeReport,
@@ -91,6 +92,7 @@ export async function runJob(options: JobOptions): Promise<RunResult> {
 
   logger.info("Reading Service Tags", { source: source.description });
   const current = await source.read(signal);
+  releaseMemory();
   logger.info("Read Service Tags", {
     cloud: current.cloud,
     changeNumber: current.changeNumber,
@@ -174,6 +176,7 @@ async function compareWithLatest(
   }
 
   const previous = await loadBaseline(store, latest, signal);
+  releaseMemory();
   if (previous.sha256 === current.sha256) {
     logger.warn("The baseline's metadata does not match its content", {
       store: store.description,

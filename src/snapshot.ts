@@ -5,6 +5,7 @@
  * @module
  */
 
+import { contentHash } from "./content_hash.ts";
 import { SnapshotFormatError } from "./errors.ts";
 import { comparePrefixes, parsePrefix, type Prefix } from "./prefix.ts";
 
@@ -246,23 +247,4 @@ function optionalText(value: unknown, field: string, where: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * One JSON array per tag, one per line: unambiguous, and hashed in one call
- * to Web Crypto (loading `node:crypto` would cost more than the hashing).
- */
-async function contentHash(tags: readonly ServiceTag[]): Promise<string> {
-  const lines = tags.map((tag) =>
-    JSON.stringify([
-      tag.id,
-      tag.region,
-      tag.systemService,
-      tag.networkFeatures,
-      tag.prefixes.map((p) => p.text),
-    ])
-  );
-  const bytes = new TextEncoder().encode(`${lines.join("\n")}\n`);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
