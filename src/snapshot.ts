@@ -171,12 +171,12 @@ function normalizePrefixes(
     let prefix = cache.get(text);
     if (prefix === undefined) {
       const parsed = parsePrefix(text);
-      if ("problem" in parsed) {
+      if (typeof parsed === "string") {
         throw new SnapshotFormatError(
-          `${where}: invalid address prefix "${text}": ${parsed.problem}`,
+          `${where}: invalid address prefix "${text}": ${parsed}`,
         );
       }
-      prefix = parsed.prefix;
+      prefix = parsed;
       cache.set(text, prefix);
     }
     prefixes.push(prefix);

@@ -3,20 +3,20 @@ import { comparePrefixes, parsePrefix, type Prefix } from "../src/prefix.ts";
 
 function canonical(text: string): string {
   const parsed = parsePrefix(text);
-  if ("problem" in parsed) throw new Error(`${text}: ${parsed.problem}`);
-  return parsed.prefix.text;
+  if (typeof parsed === "string") throw new Error(`${text}: ${parsed}`);
+  return parsed.text;
 }
 
 function problemOf(text: string): string {
   const parsed = parsePrefix(text);
-  assert.ok("problem" in parsed, `${text} should be rejected`);
-  return parsed.problem;
+  assert.ok(typeof parsed === "string", `${text} should be rejected`);
+  return parsed;
 }
 
 function prefix(text: string): Prefix {
   const parsed = parsePrefix(text);
-  if ("problem" in parsed) throw new Error(parsed.problem);
-  return parsed.prefix;
+  if (typeof parsed === "string") throw new Error(parsed);
+  return parsed;
 }
 
 Deno.test("parsePrefix() keeps canonical IPv4 prefixes as they are", () => {

@@ -9,6 +9,7 @@
 import { diffSnapshots } from "../../src/diff.ts";
 import { normalizeSnapshot } from "../../src/snapshot.ts";
 import { dataFile } from "../support/data.ts";
+import { START_FLAGS } from "../support/start_flags.ts";
 import { median, printTable, runMeasured } from "./measure.ts";
 
 const ROUNDS = 7;
@@ -17,7 +18,7 @@ const currentFile = dataFile("Public_changenumber-376.json");
 const deno = Deno.execPath();
 const main = new URL("../../src/main.ts", import.meta.url).pathname;
 const floorScript = new URL("./floor.ts", import.meta.url).pathname;
-const runFlags = ["run", "--allow-read", "--allow-write", "--allow-env"];
+const runFlags = ["run", ...START_FLAGS];
 
 const diffRatio = await measureDiffAgainstParse();
 const runs = await measureRuns();

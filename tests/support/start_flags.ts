@@ -9,7 +9,9 @@ const config = JSON.parse(
   Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
 );
 
-/** The `--allow-*` flags of the `start` task. */
+/** The permission and V8 flags of the `start` task. */
 export const START_FLAGS: readonly string[] = String(config.tasks.start)
   .split(/\s+/)
-  .filter((word) => word.startsWith("--allow-"));
+  .filter((word) =>
+    word.startsWith("--allow-") || word.startsWith("--v8-flags=")
+  );
