@@ -161,30 +161,44 @@ function normalizePrefixes(
     );
   }
 
-  const prefixes: Prefix[] = [];
-  for (const text of raw) {
-    if (typeof text !== "string") {
-      throw new SnapshotFormatError(
-        `${where}: address prefix ${JSON.stringify(text)} is not a string`,
-      );
+  const prefixes: Prefix[] = new Array(raw.length);
+  // Azure publishes each list sorted and without repeats; noticing that on
+  // the way saves a sort and a second pass.
+  let strictlyAscending = true;
+  for (let i = 0; i < raw.length; i++) {
+    const prefix = cachedPrefix(raw[i], where, cache);
+    if (i > 0 && comparePrefixes(prefixes[i - 1] as Prefix, prefix) >= 0) {
+      strictlyAscending = false;
     }
-    let prefix = cache.get(text);
-    if (prefix === undefined) {
-      const parsed = parsePrefix(text);
-      if (typeof parsed === "string") {
-        throw new SnapshotFormatError(
-          `${where}: invalid address prefix "${text}": ${parsed}`,
-        );
-      }
-      prefix = parsed;
-      cache.set(text, prefix);
-    }
-    prefixes.push(prefix);
+    prefixes[i] = prefix;
   }
+  if (strictlyAscending) return prefixes;
 
-  // Azure publishes prefixes in order already; checking is cheaper than sorting.
-  if (!isSorted(prefixes)) prefixes.sort(comparePrefixes);
+  prefixes.sort(comparePrefixes);
   return withoutDuplicates(prefixes);
+}
+
+function cachedPrefix(
+  text: unknown,
+  where: string,
+  cache: Map<string, Prefix>,
+): Prefix {
+  if (typeof text !== "string") {
+    throw new SnapshotFormatError(
+      `${where}: address prefix ${JSON.stringify(text)} is not a string`,
+    );
+  }
+  const known = cache.get(text);
+  if (known !== undefined) return known;
+
+  const parsed = parsePrefix(text);
+  if (typeof parsed === "string") {
+    throw new SnapshotFormatError(
+      `${where}: invalid address prefix "${text}": ${parsed}`,
+    );
+  }
+  cache.set(text, parsed);
+  return parsed;
 }
 
 /** Drops repeats from a sorted list (two spellings of one prefix included). */
@@ -199,17 +213,6 @@ function withoutDuplicates(sorted: Prefix[]): Prefix[] {
   }
   sorted.length = kept;
   return sorted;
-}
-
-function isSorted(prefixes: readonly Prefix[]): boolean {
-  for (let i = 1; i < prefixes.length; i++) {
-    if (
-      comparePrefixes(prefixes[i - 1] as Prefix, prefixes[i] as Prefix) >= 0
-    ) {
-      return false;
-    }
-  }
-  return true;
 }
 
 function normalizeFeatures(raw: unknown, where: string): string[] {
