@@ -41,6 +41,7 @@ import {
   LATEST_NAME,
   type LatestEntry,
   type Store,
+  type StoredItem,
   type StoreObject,
 } from "./store.ts";
 import { parseTagFilter } from "./tag_filter.ts";
@@ -145,12 +146,7 @@ async function storeBaseline(
     snapshotObject(current, await encoded()),
     signal,
   );
-  const advanced = await store.replaceLatest(
-    latestObject(await encoded()),
-    infoOf(current),
-    null,
-    signal,
-  );
+  const advanced = await advanceLatest(options, current, null, encoded);
   if (advanced === null) return null;
 
   result.stored.push(archive.key, advanced.key);
@@ -219,17 +215,29 @@ async function compareWithLatest(
     report,
     markdown,
   }, encoded);
-  const advanced = await store.replaceLatest(
-    latestObject(await encoded()),
-    infoOf(current),
-    latest,
-    signal,
-  );
+  const advanced = await advanceLatest(options, current, latest, encoded);
   if (advanced === null) return null;
   result.stored.push(...written, advanced.key);
 
   logChange(logger, result, summary);
   return result;
+}
+
+/** The last write of a run; `null` when another run advanced `latest` first. */
+function advanceLatest(
+  options: JobOptions,
+  current: Snapshot,
+  expected: LatestEntry | null,
+  encoded: () => Promise<Uint8Array>,
+): Promise<StoredItem | null> {
+  return encoded().then((body) =>
+    options.store.replaceLatest(
+      { name: LATEST_NAME, body, contentType: SNAPSHOT_CONTENT_TYPE },
+      infoOf(current),
+      expected,
+      options.signal,
+    )
+  );
 }
 
 interface ChangeToWrite {
@@ -347,10 +355,6 @@ function snapshotObject(snapshot: Snapshot, body: Uint8Array): StoreObject {
     body,
     contentType: SNAPSHOT_CONTENT_TYPE,
   };
-}
-
-function latestObject(body: Uint8Array): StoreObject {
-  return { name: LATEST_NAME, body, contentType: SNAPSHOT_CONTENT_TYPE };
 }
 
 /** Calls `make` on first use only, and keeps its promise. */

@@ -28,6 +28,10 @@ const week2 =
 const runJobProcess = (args: string[]) =>
   runProcess({ args, permissions: START_FLAGS });
 
+/** Runs the job with `--format json` on a source and a store. */
+const runJson = (source: string, store: string) =>
+  runJobProcess(["--source", source, "--store", store, "--format", "json"]);
+
 function resultOf(outcome: JobOutcome) {
   const lines = outcome.stdout.trimEnd().split("\n");
   assert.equal(
@@ -44,14 +48,7 @@ function events(outcome: JobOutcome): unknown[] {
 
 Deno.test("first run, change, nothing new: statuses, output and events", async () => {
   const store = await Deno.makeTempDir();
-  const first = await runJobProcess([
-    "--source",
-    week1,
-    "--store",
-    store,
-    "--format",
-    "json",
-  ]);
+  const first = await runJson(week1, store);
   assert.equal(first.code, 0, first.stderr);
   const baseline = resultOf(first);
   assert.equal(baseline.status, "baseline");
@@ -59,14 +56,7 @@ Deno.test("first run, change, nothing new: statuses, output and events", async (
   assert.equal(baseline.current.changeNumber, "375");
   assert.deepEqual(events(first), [SERVICE_TAGS_BASELINE_STORED]);
 
-  const second = await runJobProcess([
-    "--source",
-    week2,
-    "--store",
-    store,
-    "--format",
-    "json",
-  ]);
+  const second = await runJson(week2, store);
   assert.equal(second.code, 0, second.stderr);
   const changed = resultOf(second);
   assert.equal(changed.status, "changed");
@@ -83,14 +73,7 @@ Deno.test("first run, change, nothing new: statuses, output and events", async (
   assert.equal(event?.tagsAdded, 1);
 
   const before = await folderState(store);
-  const third = await runJobProcess([
-    "--source",
-    week2,
-    "--store",
-    store,
-    "--format",
-    "json",
-  ]);
+  const third = await runJson(week2, store);
   assert.equal(third.code, 0, third.stderr);
   assert.equal(resultOf(third).status, "unchanged");
   assert.deepEqual(events(third), [SERVICE_TAGS_UNCHANGED]);
@@ -122,14 +105,10 @@ Deno.test("a real changeNumber-only bump is unchanged and writes nothing", async
     store,
   ]);
   const before = await folderState(store);
-  const outcome = await runJobProcess([
-    "--source",
+  const outcome = await runJson(
     dataFile("ServiceTags_China_20260413.json"),
-    "--store",
     store,
-    "--format",
-    "json",
-  ]);
+  );
   assert.equal(outcome.code, 0, outcome.stderr);
   const result = resultOf(outcome);
   assert.equal(result.status, "unchanged");
@@ -249,14 +228,7 @@ Deno.test("an empty values array is held back by the guard: exit code 1, store u
   await runJobProcess(["--source", week1, "--store", store]);
   const before = await folderState(store);
   const empty = await writeTempJson(rawDocument([], { changeNumber: 377 }));
-  const outcome = await runJobProcess([
-    "--source",
-    empty,
-    "--store",
-    store,
-    "--format",
-    "json",
-  ]);
+  const outcome = await runJson(empty, store);
   assert.equal(outcome.code, 1);
   const result = resultOf(outcome);
   assert.equal(result.status, "failed");
