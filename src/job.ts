@@ -13,7 +13,12 @@ import {
   isEmptyDiff,
   summarizeDiff,
 } from "./diff.ts";
-import { GuardError, SnapshotFormatError, StoreError } from "./errors.ts";
+import {
+  GuardError,
+  SnapshotFormatError,
+  StoreError,
+  UsageError,
+} from "./errors.ts";
 import {
   SERVICE_TAGS_BASELINE_STORED,
   SERVICE_TAGS_CHANGED,
@@ -169,6 +174,11 @@ async function compareWithLatest(
   const { store, logger, signal } = options;
   if (latest.sha256 === current.sha256) {
     return unchanged(logger, latest, current, options.dryRun ?? false);
+  }
+  if (latest.cloud !== current.cloud) {
+    throw new UsageError(
+      `${store.description} holds snapshots of the ${latest.cloud} cloud, but the source is ${current.cloud}; use one store (or pair of containers) per cloud`,
+    );
   }
 
   const previous = await loadBaseline(store, latest, signal);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { GuardError, StoreError } from "../src/errors.ts";
+import { GuardError, StoreError, UsageError } from "../src/errors.ts";
 import {
   SERVICE_TAGS_BASELINE_STORED,
   SERVICE_TAGS_CHANGED,
@@ -276,5 +276,29 @@ Deno.test("a damaged baseline fails the run with a store error and is left as it
     );
     return true;
   });
+  assert.deepEqual(await folderState(root), before);
+});
+
+Deno.test("a source of another cloud than the store's is refused before anything is written", async () => {
+  const { root, store } = await newStore();
+  await run(week1, store);
+  const before = await folderState(root);
+  const china = await snapshotOf([
+    rawTag("AzureCloud.chinaeast", ["40.0.0.0/24"]),
+  ], {
+    cloud: "China",
+    changeNumber: 400,
+  });
+  await assert.rejects(
+    () => run(china, store),
+    (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(
+        error.message,
+        /holds snapshots of the Public cloud, but the source is China; use one store/,
+      );
+      return true;
+    },
+  );
   assert.deepEqual(await folderState(root), before);
 });
