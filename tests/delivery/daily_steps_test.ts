@@ -14,13 +14,51 @@ const workflow = await Deno.readTextFile(
 );
 
 // Answers `container show --output json` from show-1.json, show-2.json, ...
-// (the last one repeats); a file show-N.fail makes that call fail.
+// (the last one repeats); a file show-N.fail makes that call fail. Answers
+// `get-shared-keys` from primary-key, as the real command does: no --ids, the
+// primary key alone only with --query. A call that needs read access to the
+// whole subscription, which the deployment identity lacks, is written to
+// forbidden.log and fails: `resource show` (provider metadata), listing
+// resources or workspaces, and `container create --log-analytics-workspace`
+// without a key (az then lists the subscription's workspaces to find it).
 const FAKE_AZ = `#!/usr/bin/env bash
 dir="$(dirname "$0")"
 printf '%s\\n' "$*" >> "$dir/calls.log"
+args=("$@")
+value() {
+  for i in "\${!args[@]}"; do
+    if [[ "\${args[$i]}" == "$1" ]]; then printf '%s' "\${args[$((i + 1))]}"; fi
+  done
+}
+forbid() {
+  printf '%s\\n' "$*" >> "$dir/forbidden.log"
+  echo "ERROR: (AuthorizationFailed) no read access at subscription scope" >&2
+  exit 1
+}
+case "$*" in
+  "resource show"* | "resource list"* | "monitor log-analytics workspace list"*)
+    forbid "$@" ;;
+  "container create"*"--log-analytics-workspace "*)
+    [[ -n "$(value --log-analytics-workspace-key)" ]] || forbid "$@" ;;
+esac
 case "$*" in
   "acr repository show-tags"*) cat "$dir/tags.tsv" ;;
-  "resource show"*) echo "00000000-1111-2222-3333-444444444444" ;;
+  "monitor log-analytics workspace get-shared-keys"*)
+    if [[ -e "$dir/shared-keys.fail" ]]; then
+      echo "ERROR: (AuthorizationFailed) no access to the shared keys" >&2; exit 1
+    fi
+    if [[ "$*" == *"--ids"* ]]; then
+      echo "ERROR: unrecognized arguments: --ids" >&2; exit 2
+    fi
+    if [[ -z "$(value --resource-group)" || -z "$(value --workspace-name)" ]]; then
+      echo "ERROR: the following arguments are required" >&2; exit 2
+    fi
+    primary="$(cat "$dir/primary-key" 2>/dev/null)"
+    if [[ "$(value --query)" == primarySharedKey ]]; then
+      printf '%s\\n' "$primary"
+    else
+      printf '{"primarySharedKey": "%s", "secondarySharedKey": "other"}\\n' "$primary"
+    fi ;;
   "container show"*"--output json"*)
     n=$(( $(cat "$dir/count" 2>/dev/null || echo 0) + 1 ))
     echo "$n" > "$dir/count"
@@ -31,17 +69,16 @@ case "$*" in
   "container show"*) exit 3 ;;
   "container logs"*) cat "$dir/job.log" ;;
   "storage blob download"*)
-    args=("$@")
-    for i in "\${!args[@]}"; do
-      case "\${args[$i]}" in
-        --name) name="\${args[$((i + 1))]}" ;;
-        --file) file="\${args[$((i + 1))]}" ;;
-      esac
-    done
-    cp "$dir/blobs/$name" "$file" ;;
+    cp "$dir/blobs/$(value --name)" "$(value --file)" ;;
   *) exit 0 ;;
 esac
 `;
+
+// Another subscription and group than the job's: the step must take them
+// from the workspace's resource id.
+const WORKSPACE_ID =
+  "/subscriptions/sub-logs/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/log-test";
+const WORKSPACE_GUID = "00000000-1111-2222-3333-444444444444";
 
 interface StepRun {
   code: number;
@@ -68,6 +105,7 @@ async function withSandbox<T>(body: (box: Sandbox) => Promise<T>): Promise<T> {
     await Deno.symlink(join(ROOT, "src"), join(work, "src"));
     await Deno.writeTextFile(join(bin, "az"), FAKE_AZ, { mode: 0o755 });
     await Deno.writeTextFile(join(bin, "calls.log"), "");
+    await Deno.writeTextFile(join(bin, "forbidden.log"), "");
     await Deno.writeTextFile(join(bin, "step_summary.md"), "");
     return await body({ bin, work });
   } finally {
@@ -76,7 +114,11 @@ async function withSandbox<T>(body: (box: Sandbox) => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs one step's script in the sandbox, as the runner's bash would. */
+/**
+ * Runs one step's script in the sandbox, as the runner's bash would. Fails
+ * the test when the step called az in a way that needs subscription-wide
+ * read access.
+ */
 async function runStep(
   box: Sandbox,
   name: string,
@@ -114,7 +156,8 @@ async function runStep(
       STORAGE_ACCOUNT: "sttest",
       RUNTIME_IDENTITY_ID: "/subscriptions/s/rg/id-runtime",
       RUNTIME_IDENTITY_CLIENT_ID: "runtime-client-id",
-      LOG_ANALYTICS_WORKSPACE_ID: "/subscriptions/s/rg/log",
+      LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID,
+      LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: WORKSPACE_GUID,
       GROUP_NAME: "servicetags-checker",
       SERVICETAGS_LOCATION: "japaneast",
       IMAGE_REPOSITORY: "servicetags-checker",
@@ -133,6 +176,11 @@ async function runStep(
   );
   const calls = (await Deno.readTextFile(join(box.bin, "calls.log")))
     .split("\n").filter((l) => l !== "");
+  assert.equal(
+    await Deno.readTextFile(join(box.bin, "forbidden.log")),
+    "",
+    "the step called az with subscription-wide reads",
+  );
   return {
     code,
     stdout: decode(stdout) + decode(stderr),
@@ -270,33 +318,158 @@ Deno.test("the pick step fails when the registry has no release", async () => {
   assert.equal(run.outputs["ref"], undefined);
 });
 
-Deno.test("the start step creates the group with the runtime identity, the job's environment and the workspace GUID", async () => {
-  const run = await runOne(
-    "Start the run",
-    () => Promise.resolve(),
-    { IMAGE: "crtest.azurecr.io/servicetags-checker:0.10.0" },
-  );
+/** A random key shaped like a workspace's shared key (base64 of 64 bytes). */
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(64));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+const START = "Start the run";
+const IMAGE = "crtest.azurecr.io/servicetags-checker:0.10.0";
+
+/** Lets the fake workspace answer `get-shared-keys` with this primary key. */
+function workspaceKey(key: string): (bin: string) => Promise<void> {
+  return (bin) => Deno.writeTextFile(join(bin, "primary-key"), key);
+}
+
+Deno.test("the start step reads the key of the one workspace and creates the group with the runtime identity, the job's environment, the workspace GUID and that key", async () => {
+  const key = randomKey();
+  const run = await runOne(START, workspaceKey(key), { IMAGE });
 
   assert.equal(run.code, 0, run.stdout);
+  assert.equal(run.calls.length, 2, run.calls.join("\n"));
   assert.equal(
     run.calls[0],
-    "resource show --ids /subscriptions/s/rg/log --query properties.customerId --output tsv",
+    "monitor log-analytics workspace get-shared-keys --subscription sub-logs --resource-group rg-logs --workspace-name log-test --query primarySharedKey --output tsv",
   );
   const create = run.calls[1] ?? "";
   for (
     const part of [
       "container create --resource-group rg-test --name servicetags-checker --location japaneast",
-      "--image crtest.azurecr.io/servicetags-checker:0.10.0",
+      `--image ${IMAGE}`,
       "--registry-login-server crtest.azurecr.io",
       "--acr-identity /subscriptions/s/rg/id-runtime",
       "--assign-identity /subscriptions/s/rg/id-runtime",
       "--restart-policy OnFailure --os-type Linux --cpu 1 --memory 1",
       "--environment-variables AZURE_CLIENT_ID=runtime-client-id AZURE_SUBSCRIPTION_ID=sub-id SERVICETAGS_STORAGE_ACCOUNT=sttest SERVICETAGS_LOCATION=japaneast SERVICETAGS_FORMAT=json",
-      "--log-analytics-workspace 00000000-1111-2222-3333-444444444444",
+      `--log-analytics-workspace ${WORKSPACE_GUID} --log-analytics-workspace-key ${key} --output none`,
     ]
   ) {
     assert.ok(create.includes(part), `${part}\nnot in\n${create}`);
   }
+});
+
+Deno.test("the start step reads the workspace's parts from a resource id in lower case", async () => {
+  const run = await runOne(START, workspaceKey(randomKey()), {
+    IMAGE,
+    LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE_ID.toLowerCase(),
+  });
+
+  assert.equal(run.code, 0, run.stdout);
+  assert.match(
+    run.calls[0] ?? "",
+    / --subscription sub-logs --resource-group rg-logs --workspace-name log-test /,
+  );
+});
+
+/** Every file below `dir` whose text contains `needle`; links not followed. */
+async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) found.push(...await filesContaining(path, needle));
+    if (entry.isFile && (await Deno.readTextFile(path)).includes(needle)) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+Deno.test("the start step prints the shared key only in its add-mask line and stores it nowhere", async () => {
+  const key = randomKey();
+  await withSandbox(async (box) => {
+    await workspaceKey(key)(box.bin);
+
+    const run = await runStep(box, START, { IMAGE });
+
+    assert.equal(run.code, 0, run.stdout);
+    assert.ok(run.calls[1]?.includes(key), "the key did not reach az");
+    assert.deepEqual(
+      run.stdout.split("\n").filter((line) => line.includes(key)),
+      [`::add-mask::${key}`],
+    );
+    assert.deepEqual(run.outputs, {});
+    assert.ok(!run.summary.includes(key), "the key is in the job summary");
+    assert.deepEqual(await filesContaining(box.work, key), []);
+  });
+});
+
+Deno.test("the start step stops before calling az when a workspace variable is empty or no workspace resource id", async () => {
+  for (
+    const [env, problem] of [
+      [
+        { LOG_ANALYTICS_WORKSPACE_ID: "" },
+        /LOG_ANALYTICS_WORKSPACE_ID '' is not/,
+      ],
+      [
+        { LOG_ANALYTICS_WORKSPACE_ID: "/subscriptions/s/rg/log" },
+        /LOG_ANALYTICS_WORKSPACE_ID '\/subscriptions\/s\/rg\/log' is not/,
+      ],
+      [
+        { LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: "" },
+        /LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID is empty/,
+      ],
+    ] as const
+  ) {
+    const run = await runOne(START, workspaceKey(randomKey()), {
+      IMAGE,
+      ...env,
+    });
+
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stdout, /^::error::/m);
+    assert.match(run.stdout, problem);
+    assert.deepEqual(run.calls, []);
+  }
+});
+
+Deno.test("the start step creates no group when the workspace gives no key", async () => {
+  const refused = await runOne(START, async (bin) => {
+    await Deno.writeTextFile(join(bin, "shared-keys.fail"), "");
+  }, { IMAGE });
+  const empty = await runOne(START, workspaceKey(""), { IMAGE });
+
+  assert.equal(refused.code, 1, refused.stdout);
+  assert.match(refused.stdout, /AuthorizationFailed/);
+  assert.equal(empty.code, 1, empty.stdout);
+  assert.match(empty.stdout, /^::error::.* returned no primary shared key/m);
+  assert.doesNotMatch(empty.stdout, /::add-mask::/);
+  for (const run of [refused, empty]) {
+    assert.deepEqual(
+      run.calls.map((call) => call.split(" --")[0]),
+      ["monitor log-analytics workspace get-shared-keys"],
+    );
+  }
+});
+
+Deno.test("the daily job reads only repository variables the infrastructure sets, the workspace GUID among them", async () => {
+  const stack = await Deno.readTextFile(
+    join(ROOT, "infra/servicetags_stack.ts"),
+  );
+  const block = stack.match(
+    /const variables: Record<string, string> = \{([^}]*)\};/,
+  );
+  assert.ok(block, "no variables block in infra/servicetags_stack.ts");
+  const set = [...(block[1] ?? "").matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)]
+    .map((m) => m[1]);
+  const read = [...workflow.matchAll(/\bvars\.([A-Z][A-Z0-9_]*)/g)]
+    .map((m) => m[1]);
+
+  assert.deepEqual(read.filter((name) => !set.includes(name)), []);
+  assert.match(
+    workflow,
+    /^ {6}LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID: \$\{\{ vars\.LOG_ANALYTICS_WORKSPACE_CUSTOMER_ID \}\}$/m,
+  );
 });
 
 Deno.test("the last step fails the workflow unless the container succeeded and the job did its work", async () => {
