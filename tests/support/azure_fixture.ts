@@ -89,7 +89,7 @@ export async function startAzureFixture(
   }
 
   const env = {
-    NODE_EXTRA_CA_CERTS: tls.certFile,
+    NODE_EXTRA_CA_CERTS: tls.trustFile,
     AZURE_CLIENT_ID: CLIENT_ID,
     AZURE_POD_IDENTITY_AUTHORITY_HOST: imds.url,
   };

@@ -8,6 +8,11 @@
  * share the process. It is made with openssl into the cache folder and
  * renewed once a day.
  *
+ * Trust is added, never replaced: the file the tests point
+ * `NODE_EXTRA_CA_CERTS` at holds the certificate followed by whatever that
+ * variable named before (on machines behind a TLS-inspecting proxy, the
+ * proxy's authority, which npm and Deno need to reach the registry).
+ *
  * @module
  */
 
@@ -20,7 +25,13 @@ export interface TestTls {
   keyFile: string;
   cert: string;
   key: string;
+  /** The value for `NODE_EXTRA_CA_CERTS`: the certificate and earlier trust. */
+  trustFile: string;
 }
+
+// The variable's value before the tests changed it, kept process-wide since
+// test files that share the process each run this module.
+const ORIGINAL_TRUST = "SERVICETAGS_TEST_ORIGINAL_EXTRA_CA_CERTS";
 
 const RENEW_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -40,17 +51,42 @@ async function prepare(): Promise<TestTls> {
   const certFile = join(folder, "cert.pem");
   const keyFile = join(folder, "key.pem");
   await Deno.mkdir(folder, { recursive: true });
+  const trustFile = join(folder, "trust.pem");
   await withFileLock(join(folder, "lock"), async () => {
-    if (await isFresh(certFile) && await isFresh(keyFile)) return;
-    await makeCertificate(certFile, keyFile);
+    if (!(await isFresh(certFile) && await isFresh(keyFile))) {
+      await makeCertificate(certFile, keyFile);
+    }
+    await writeTrust(trustFile, certFile, originalTrust());
   });
-  Deno.env.set("NODE_EXTRA_CA_CERTS", certFile);
+  Deno.env.set("NODE_EXTRA_CA_CERTS", trustFile);
   return {
     certFile,
     keyFile,
     cert: await Deno.readTextFile(certFile),
     key: await Deno.readTextFile(keyFile),
+    trustFile,
   };
+}
+
+function originalTrust(): string | undefined {
+  if (Deno.env.get(ORIGINAL_TRUST) === undefined) {
+    Deno.env.set(ORIGINAL_TRUST, Deno.env.get("NODE_EXTRA_CA_CERTS") ?? "");
+  }
+  return Deno.env.get(ORIGINAL_TRUST) || undefined;
+}
+
+/** Writes the certificate and the earlier trust into one file, atomically. */
+async function writeTrust(
+  trustFile: string,
+  certFile: string,
+  earlier: string | undefined,
+) {
+  const parts = [await Deno.readTextFile(certFile)];
+  if (earlier !== undefined && earlier !== trustFile) {
+    parts.push(await Deno.readTextFile(earlier).catch(() => ""));
+  }
+  await Deno.writeTextFile(`${trustFile}.new`, parts.join("\n"));
+  await Deno.rename(`${trustFile}.new`, trustFile);
 }
 
 async function isFresh(path: string): Promise<boolean> {
