@@ -26,11 +26,12 @@ export const CONTAINER_GROUP_ACTIONS = [
 ] as const;
 
 /**
- * What `az container create --log-analytics-workspace` needs: it finds the
- * workspace and reads its shared key, which it hands to the container group.
+ * What the daily workflow needs to send the container's logs to the
+ * workspace: `az monitor log-analytics workspace get-shared-keys` on this one
+ * workspace. It passes the key, with the workspace's GUID, to
+ * `az container create`, which then looks nothing up itself.
  */
 export const WORKSPACE_KEY_ACTIONS = [
-  "Microsoft.OperationalInsights/workspaces/read",
   "Microsoft.OperationalInsights/workspaces/sharedKeys/action",
 ] as const;
 
@@ -157,7 +158,7 @@ export class DeploymentIdentity extends Construct {
     const keyReader = customRole(this, "workspace-key-reader", {
       name: `Log Analytics Shared Key Reader (${props.roleSuffix})`,
       description:
-        "Reads a Log Analytics workspace and its shared key, for container logs.",
+        "Reads the shared key of a Log Analytics workspace, for container logs.",
       scope: props.resourceGroupId,
       actions: [...WORKSPACE_KEY_ACTIONS],
     });

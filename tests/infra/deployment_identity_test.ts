@@ -110,12 +110,11 @@ Deno.test("the container group role holds only container group actions, in the r
   });
 });
 
-Deno.test("the workspace role holds only the workspace read and shared key actions", () => {
+Deno.test("the workspace role holds only the shared key action", () => {
   const role = customRole("Log Analytics Shared Key Reader");
 
   assert.deepEqual(role.body.permissions, [{
     actions: [
-      "Microsoft.OperationalInsights/workspaces/read",
       "Microsoft.OperationalInsights/workspaces/sharedKeys/action",
     ],
     not_actions: [],
