@@ -25,6 +25,7 @@ import type { AzureCloud } from "./azure_cloud.ts";
 import { type AzureErrorContext, toAzureError } from "./azure_errors.ts";
 import { SnapshotFormatError } from "./errors.ts";
 import type { Logger } from "./log.ts";
+import { releaseMemory } from "./memory.ts";
 import { normalizeSnapshot, type Snapshot } from "./snapshot.ts";
 import type { Source } from "./source.ts";
 
@@ -90,6 +91,8 @@ export class ApiSource implements Source {
         pages: pages.length,
       });
     }
+    // The answer's text and the SDK's parsed copy are garbage by now.
+    releaseMemory();
     return assemble(pages);
   }
 
