@@ -55,6 +55,9 @@ export function startBlobProxy(tls: TestTls, upstream: string): BlobProxy {
   const state: { intercept: Interceptor | undefined } = {
     intercept: undefined,
   };
+  // Trust the test certificate explicitly: this process may have made its
+  // first TLS connection before NODE_EXTRA_CA_CERTS named the certificate.
+  const client = Deno.createHttpClient({ caCerts: [tls.cert] });
 
   const server = Deno.serve(
     {
@@ -70,7 +73,7 @@ export function startBlobProxy(tls: TestTls, upstream: string): BlobProxy {
       const path = url.pathname.startsWith(account)
         ? url.pathname.slice(account.length)
         : url.pathname;
-      const forward = () => forwardTo(target, url, request, body);
+      const forward = () => forwardTo(client, target, { url, request, body });
       const response = state.intercept
         ? await state.intercept({ method: request.method, path }, forward)
         : await forward();
@@ -112,16 +115,21 @@ export function startBlobProxy(tls: TestTls, upstream: string): BlobProxy {
     async close() {
       closing.abort();
       await server.shutdown();
+      client.close();
     },
   };
 }
 
 async function forwardTo(
+  client: Deno.HttpClient,
   target: URL,
-  url: URL,
-  request: Request,
-  body: Uint8Array<ArrayBuffer> | undefined,
+  incoming: {
+    url: URL;
+    request: Request;
+    body: Uint8Array<ArrayBuffer> | undefined;
+  },
 ): Promise<Response> {
+  const { url, request, body } = incoming;
   const headers = new Headers(request.headers);
   for (const name of ["host", "content-length", "connection"]) {
     headers.delete(name);
@@ -133,6 +141,7 @@ async function forwardTo(
       headers,
       ...(body ? { body } : {}),
       redirect: "manual",
+      client,
     },
   );
   const responseHeaders = new Headers(upstream.headers);
