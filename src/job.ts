@@ -98,7 +98,6 @@ export async function runJob(options: JobOptions): Promise<RunResult> {
 
   logger.info("Reading Service Tags", { source: source.description });
   const current = await source.read(signal);
-  releaseMemory();
   logger.info("Read Service Tags", {
     cloud: current.cloud,
     changeNumber: current.changeNumber,
@@ -181,6 +180,9 @@ async function compareWithLatest(
     );
   }
 
+  // Only a change holds two snapshots at once: drop what reading the first
+  // left behind before parsing the second, and that one's before encoding.
+  releaseMemory();
   const previous = await loadBaseline(store, latest, signal);
   releaseMemory();
   if (previous.sha256 === current.sha256) {
