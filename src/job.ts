@@ -236,19 +236,22 @@ async function compareWithLatest(
 }
 
 /** The last write of a run; `null` when another run advanced `latest` first. */
-function advanceLatest(
+async function advanceLatest(
   options: JobOptions,
   current: Snapshot,
   expected: LatestEntry | null,
   encoded: () => Promise<Uint8Array>,
 ): Promise<StoredItem | null> {
-  return encoded().then((body) =>
-    options.store.replaceLatest(
-      { name: LATEST_NAME, body, contentType: SNAPSHOT_CONTENT_TYPE },
-      infoOf(current),
-      expected,
-      options.signal,
-    )
+  const latest = {
+    name: LATEST_NAME,
+    body: await encoded(),
+    contentType: SNAPSHOT_CONTENT_TYPE,
+  };
+  return await options.store.replaceLatest(
+    latest,
+    infoOf(current),
+    expected,
+    options.signal,
   );
 }
 
