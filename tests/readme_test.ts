@@ -4,6 +4,8 @@
  */
 
 import assert from "node:assert/strict";
+import { runJobProcess } from "./support/job_process.ts";
+import { START_FLAGS } from "./support/start_flags.ts";
 
 const root = new URL("../", import.meta.url);
 const readme = Deno.readTextFileSync(new URL("README.md", root));
@@ -31,4 +33,30 @@ Deno.test("every deno task the README names exists", () => {
   for (const task of named) {
     assert.ok(task in config.tasks, `deno task ${task}`);
   }
+});
+
+Deno.test("the README's first two commands print exactly what the README shows", async () => {
+  const intro = readme.indexOf("## Try it in one minute");
+  const commands = readme.slice(intro).match(/```sh\n([\s\S]*?)```/)?.[1] ?? "";
+  const shown = readme.slice(intro).match(/```text\n([\s\S]*?)```/)?.[1] ?? "";
+  const runs = commands.trim().split("\n").map((line) => line.split(/\s+/));
+  assert.equal(runs.length, 2);
+
+  const store = await Deno.makeTempDir();
+  let printed = "";
+  for (const words of runs) {
+    assert.deepEqual(words.slice(0, 3), ["deno", "task", "start"]);
+    // The commands run in the repository's root, against a store of their own.
+    const args = words.slice(3).map((word) =>
+      word === "./servicetags-data"
+        ? store
+        : word.startsWith("tests/")
+        ? new URL(word, root).pathname
+        : word
+    );
+    const outcome = await runJobProcess({ args, permissions: START_FLAGS });
+    assert.equal(outcome.code, 0, outcome.stderr);
+    printed += outcome.stdout;
+  }
+  assert.equal(printed, shown);
 });
