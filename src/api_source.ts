@@ -23,11 +23,12 @@ import {
 import type { TokenCredential } from "@azure/identity";
 import type { AzureCloud } from "./azure_cloud.ts";
 import { type AzureErrorContext, toAzureError } from "./azure_errors.ts";
+import { sha256Hex } from "./content_hash.ts";
 import { SnapshotFormatError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { releaseMemory } from "./memory.ts";
 import { normalizeSnapshot, type Snapshot } from "./snapshot.ts";
-import type { Source } from "./source.ts";
+import type { Source, SourceDocument } from "./source.ts";
 
 /** Options of {@linkcode ApiSource}. */
 export interface ApiSourceOptions {
@@ -78,7 +79,7 @@ export class ApiSource implements Source {
       `Service Tag Discovery API at ${this.#endpoint.origin} (subscription ${options.subscription}, location ${options.location})`;
   }
 
-  async read(signal?: AbortSignal): Promise<Snapshot> {
+  async read(signal?: AbortSignal): Promise<SourceDocument> {
     const pages = [await this.#firstPage(signal)];
     const seen = new Set<string>();
     for (let next = pages[0]?.nextLink; next; next = pages.at(-1)?.nextLink) {
@@ -93,7 +94,13 @@ export class ApiSource implements Source {
     }
     // The answer's text and the SDK's parsed copy are garbage by now.
     releaseMemory();
-    return assemble(pages);
+    const document = assemble(pages);
+    return {
+      sha256: await sha256Hex(
+        new TextEncoder().encode(JSON.stringify(document)),
+      ),
+      snapshot: () => normalizeAnswer(document),
+    };
   }
 
   async #firstPage(signal?: AbortSignal): Promise<Page> {
@@ -170,8 +177,8 @@ export class ApiSource implements Source {
   }
 }
 
-/** The document the pages make together, normalized. */
-async function assemble(pages: readonly Page[]): Promise<Snapshot> {
+/** The document the pages make together. */
+function assemble(pages: readonly Page[]): Page {
   const [first, ...rest] = pages as [Page, ...Page[]];
   for (const [index, page] of rest.entries()) {
     const differs = (field: "changeNumber" | "cloud") =>
@@ -188,12 +195,16 @@ async function assemble(pages: readonly Page[]): Promise<Snapshot> {
       );
     }
   }
+  return {
+    changeNumber: first.changeNumber,
+    cloud: first.cloud,
+    values: pages.flatMap((page) => page.values),
+  };
+}
+
+async function normalizeAnswer(document: Page): Promise<Snapshot> {
   try {
-    return await normalizeSnapshot({
-      changeNumber: first.changeNumber,
-      cloud: first.cloud,
-      values: pages.flatMap((page) => page.values),
-    });
+    return await normalizeSnapshot(document);
   } catch (error) {
     if (!(error instanceof SnapshotFormatError)) throw error;
     throw new SnapshotFormatError(

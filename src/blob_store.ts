@@ -31,9 +31,10 @@ import {
 import { isRestError, statusOf, toAzureError } from "./azure_errors.ts";
 import { SnapshotFormatError, StoreError } from "./errors.ts";
 import type { Logger } from "./log.ts";
-import { infoOf, type SnapshotInfo } from "./snapshot.ts";
+import { infoOf } from "./snapshot.ts";
 import { decodeSnapshot } from "./snapshot_codec.ts";
 import {
+  type BaselineInfo,
   LATEST_NAME,
   type LatestEntry,
   type Store,
@@ -60,6 +61,7 @@ const METADATA = {
   sha256: "sha256",
   changeNumber: "changenumber",
   cloud: "cloud",
+  documentSha256: "documentsha256",
 } as const;
 
 /** The Blob Storage store. */
@@ -153,7 +155,7 @@ export class BlobStore implements Store {
 
   async replaceLatest(
     object: StoreObject,
-    info: SnapshotInfo,
+    info: BaselineInfo,
     expected: LatestEntry | null,
     signal?: AbortSignal,
   ): Promise<StoredItem | null> {
@@ -256,18 +258,21 @@ export class BlobStore implements Store {
   }
 }
 
-function metadataOf(info: SnapshotInfo): Record<string, string> {
+function metadataOf(info: BaselineInfo): Record<string, string> {
   // Metadata travels in HTTP headers, which carry ASCII only.
   return {
     [METADATA.sha256]: encodeURIComponent(info.sha256),
     [METADATA.changeNumber]: encodeURIComponent(info.changeNumber),
     [METADATA.cloud]: encodeURIComponent(info.cloud),
+    ...(info.documentSha256 === undefined
+      ? {}
+      : { [METADATA.documentSha256]: info.documentSha256 }),
   };
 }
 
 function infoFromMetadata(
   metadata: Record<string, string>,
-): SnapshotInfo | null {
+): BaselineInfo | null {
   const read = (name: string) => {
     const raw = metadata[name];
     if (raw === undefined) return undefined;
@@ -286,7 +291,15 @@ function infoFromMetadata(
   ) {
     return null;
   }
-  return { cloud, changeNumber, sha256 };
+  const documentSha256 = read(METADATA.documentSha256);
+  return {
+    cloud,
+    changeNumber,
+    sha256,
+    ...(documentSha256 !== undefined && /^[0-9a-f]{64}$/.test(documentSha256)
+      ? { documentSha256 }
+      : {}),
+  };
 }
 
 /** 409 for If-None-Match `*` on an existing blob, 412 for a stale If-Match. */

@@ -61,10 +61,14 @@ export async function contentHash(tags: readonly HashedTag[]): Promise<string> {
     offset = w << 2;
   }
 
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes.subarray(0, offset),
-  );
+  return await sha256Hex(bytes.subarray(0, offset));
+}
+
+/** SHA-256 (hex) of some bytes, through Web Crypto. */
+export async function sha256Hex(
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(
     new Uint8Array(digest),
     (b) => b.toString(16).padStart(2, "0"),

@@ -5,11 +5,12 @@
  * @module
  */
 
+import { sha256Hex } from "./content_hash.ts";
 import { InputError, SnapshotFormatError } from "./errors.ts";
 import { parseJsonText } from "./json_text.ts";
 import { loadZlib } from "./snapshot_codec.ts";
 import { normalizeSnapshot, type Snapshot } from "./snapshot.ts";
-import type { Source } from "./source.ts";
+import type { Source, SourceDocument } from "./source.ts";
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -23,8 +24,15 @@ export class FileSource implements Source {
     this.description = `file ${path}`;
   }
 
-  async read(): Promise<Snapshot> {
+  async read(): Promise<SourceDocument> {
     const bytes = await this.#readBytes();
+    return {
+      sha256: await sha256Hex(bytes),
+      snapshot: () => this.#normalize(bytes),
+    };
+  }
+
+  async #normalize(bytes: Uint8Array): Promise<Snapshot> {
     try {
       return await normalizeSnapshot(parseJsonText(await decodeText(bytes)));
     } catch (error) {
@@ -33,7 +41,7 @@ export class FileSource implements Source {
     }
   }
 
-  async #readBytes(): Promise<Uint8Array> {
+  async #readBytes(): Promise<Uint8Array<ArrayBuffer>> {
     try {
       return await Deno.readFile(this.#path);
     } catch (error) {

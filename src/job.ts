@@ -41,7 +41,7 @@ import {
   encodeSnapshot,
   SNAPSHOT_CONTENT_TYPE,
 } from "./snapshot_codec.ts";
-import type { Source } from "./source.ts";
+import type { Source, SourceDocument } from "./source.ts";
 import {
   LATEST_NAME,
   type LatestEntry,
@@ -97,21 +97,23 @@ export async function runJob(options: JobOptions): Promise<RunResult> {
   const { source, store, logger, signal } = options;
 
   logger.info("Reading Service Tags", { source: source.description });
-  const current = await source.read(signal);
-  logger.info("Read Service Tags", {
-    cloud: current.cloud,
-    changeNumber: current.changeNumber,
-    tags: current.tags.length,
-    prefixes: countPrefixPairs(current),
-    sha256: current.sha256,
-  });
+  const document = await source.read(signal);
+  const current = once(() => normalize(document, logger));
+  const encoded = once(async () => encodeSnapshot(await current()));
 
-  const encoded = once(() => encodeSnapshot(current));
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const latest = await store.latest(signal);
+    if (latest?.documentSha256 === document.sha256) {
+      // The very document the baseline came from: nothing can be new.
+      return unchanged(logger, latest, latest, {
+        dryRun: options.dryRun ?? false,
+        decidedBy: "document",
+      });
+    }
+    const run = { ...options, documentSha256: document.sha256, encoded };
     const result = latest === null
-      ? await storeBaseline(options, current, encoded)
-      : await compareWithLatest(options, current, latest, encoded);
+      ? await storeBaseline(run, await current())
+      : await compareWithLatest(run, await current(), latest);
     if (result) return result;
     logger.warn("Another run advanced the baseline first; deciding again", {
       round,
@@ -123,10 +125,32 @@ export async function runJob(options: JobOptions): Promise<RunResult> {
   );
 }
 
+/** What the steps of a run share once the source was read. */
+interface RunContext extends JobOptions {
+  /** `sha256` of the source document, recorded with a new baseline. */
+  documentSha256: string;
+  /** The current snapshot, compressed for the store (made once, on demand). */
+  encoded: () => Promise<Uint8Array>;
+}
+
+async function normalize(
+  document: SourceDocument,
+  logger: Logger,
+): Promise<Snapshot> {
+  const snapshot = await document.snapshot();
+  logger.info("Read Service Tags", {
+    cloud: snapshot.cloud,
+    changeNumber: snapshot.changeNumber,
+    tags: snapshot.tags.length,
+    prefixes: countPrefixPairs(snapshot),
+    sha256: snapshot.sha256,
+  });
+  return snapshot;
+}
+
 async function storeBaseline(
-  options: JobOptions,
+  options: RunContext,
   current: Snapshot,
-  encoded: () => Promise<Uint8Array>,
 ): Promise<RunResult | null> {
   const { store, logger, signal } = options;
   if (current.tags.length === 0 && !options.acceptLargeChange) {
@@ -147,10 +171,10 @@ async function storeBaseline(
   if (options.dryRun) return result;
 
   const archive = await store.putSnapshot(
-    snapshotObject(current, await encoded()),
+    snapshotObject(current, await options.encoded()),
     signal,
   );
-  const advanced = await advanceLatest(options, current, null, encoded);
+  const advanced = await advanceLatest(options, current, null);
   if (advanced === null) return null;
 
   result.stored.push(archive.key, advanced.key);
@@ -165,14 +189,16 @@ async function storeBaseline(
 }
 
 async function compareWithLatest(
-  options: JobOptions,
+  options: RunContext,
   current: Snapshot,
   latest: LatestEntry,
-  encoded: () => Promise<Uint8Array>,
 ): Promise<RunResult | null> {
   const { store, logger, signal } = options;
   if (latest.sha256 === current.sha256) {
-    return unchanged(logger, latest, current, options.dryRun ?? false);
+    return unchanged(logger, latest, current, {
+      dryRun: options.dryRun ?? false,
+      decidedBy: "content",
+    });
   }
   if (latest.cloud !== current.cloud) {
     throw new UsageError(
@@ -191,7 +217,10 @@ async function compareWithLatest(
       metadataSha256: latest.sha256,
       contentSha256: previous.sha256,
     });
-    return unchanged(logger, latest, current, options.dryRun ?? false);
+    return unchanged(logger, latest, current, {
+      dryRun: options.dryRun ?? false,
+      decidedBy: "content",
+    });
   }
 
   const diff = diffSnapshots(previous, current);
@@ -226,8 +255,8 @@ async function compareWithLatest(
     previous,
     report,
     markdown,
-  }, encoded);
-  const advanced = await advanceLatest(options, current, latest, encoded);
+  });
+  const advanced = await advanceLatest(options, current, latest);
   if (advanced === null) return null;
   result.stored.push(...written, advanced.key);
 
@@ -237,19 +266,18 @@ async function compareWithLatest(
 
 /** The last write of a run; `null` when another run advanced `latest` first. */
 async function advanceLatest(
-  options: JobOptions,
+  options: RunContext,
   current: Snapshot,
   expected: LatestEntry | null,
-  encoded: () => Promise<Uint8Array>,
 ): Promise<StoredItem | null> {
   const latest = {
     name: LATEST_NAME,
-    body: await encoded(),
+    body: await options.encoded(),
     contentType: SNAPSHOT_CONTENT_TYPE,
   };
   return await options.store.replaceLatest(
     latest,
-    infoOf(current),
+    { ...infoOf(current), documentSha256: options.documentSha256 },
     expected,
     options.signal,
   );
@@ -264,14 +292,13 @@ interface ChangeToWrite {
 
 /** Archive and reports first: `latest` advances only once they are safe. */
 async function writeChange(
-  options: JobOptions,
+  options: RunContext,
   change: ChangeToWrite,
-  encoded: () => Promise<Uint8Array>,
 ): Promise<string[]> {
   const { store, signal } = options;
   const written: string[] = [];
   const archive = await store.putSnapshot(
-    snapshotObject(change.current, await encoded()),
+    snapshotObject(change.current, await options.encoded()),
     signal,
   );
   written.push(archive.key);
@@ -315,14 +342,20 @@ async function loadBaseline(
   }
 }
 
+/**
+ * A run that found nothing new. `decidedBy` says how: the source document's
+ * hash equals the baseline's, or the content hash does.
+ */
 function unchanged(
   logger: Logger,
   latest: LatestEntry,
-  current: Snapshot,
-  dryRun: boolean,
+  current: SnapshotInfo,
+  how: { dryRun: boolean; decidedBy: "document" | "content" },
 ): RunResult {
+  const { dryRun, decidedBy } = how;
   logger.info("Service Tags unchanged", {
     event: SERVICE_TAGS_UNCHANGED,
+    decidedBy,
     cloud: current.cloud,
     baselineChangeNumber: latest.changeNumber,
     changeNumber: current.changeNumber,

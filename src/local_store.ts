@@ -21,8 +21,8 @@
 import { join } from "node:path";
 import { StoreError } from "./errors.ts";
 import { archiveName } from "./layout.ts";
-import type { SnapshotInfo } from "./snapshot.ts";
 import {
+  type BaselineInfo,
   LATEST_NAME,
   type LatestEntry,
   REPORT_CONTAINER,
@@ -35,7 +35,7 @@ import {
 /** Folder for the store's own bookkeeping, beside the two containers. */
 export const STATE_FOLDER = ".servicetags-checker";
 
-interface State extends SnapshotInfo {
+interface State extends BaselineInfo {
   version: string;
   /** Name of the archived snapshot that `latest` is a copy of. */
   archive: string;
@@ -57,8 +57,14 @@ export class LocalStore implements Store {
   async latest(): Promise<LatestEntry | null> {
     const state = await this.#readState();
     if (state === null) return null;
-    const { cloud, changeNumber, sha256, version } = state;
-    return { cloud, changeNumber, sha256, version };
+    const { cloud, changeNumber, sha256, version, documentSha256 } = state;
+    return {
+      cloud,
+      changeNumber,
+      sha256,
+      version,
+      ...(documentSha256 === undefined ? {} : { documentSha256 }),
+    };
   }
 
   async readLatest(entry: LatestEntry): Promise<Uint8Array> {
@@ -90,7 +96,7 @@ export class LocalStore implements Store {
 
   async replaceLatest(
     object: StoreObject,
-    info: SnapshotInfo,
+    info: BaselineInfo,
     expected: LatestEntry | null,
   ): Promise<StoredItem | null> {
     await this.#ensureFolder(join(this.#root, STATE_FOLDER));
@@ -121,6 +127,9 @@ export class LocalStore implements Store {
         cloud: info.cloud,
         changeNumber: info.changeNumber,
         sha256: info.sha256,
+        ...(info.documentSha256 === undefined
+          ? {}
+          : { documentSha256: info.documentSha256 }),
         version: crypto.randomUUID(),
         archive,
       };
@@ -219,7 +228,8 @@ function parseState(value: unknown): State {
   const fields = ["cloud", "changeNumber", "sha256", "version", "archive"];
   if (
     typeof state !== "object" || state === null ||
-    fields.some((f) => typeof state[f as keyof State] !== "string")
+    fields.some((f) => typeof state[f as keyof State] !== "string") ||
+    !["string", "undefined"].includes(typeof state.documentSha256)
   ) {
     throw new Error("invalid state");
   }

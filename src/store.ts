@@ -17,8 +17,18 @@ export const REPORT_CONTAINER = "servicetags-report";
 /** Name of the current baseline inside the snapshot container. */
 export const LATEST_NAME = "latest.json.gz";
 
+/** What is recorded with the baseline besides its content. */
+export interface BaselineInfo extends SnapshotInfo {
+  /**
+   * The `sha256` of the source document the baseline was made
+   * from: a run that reads the same document again needs to normalize nothing.
+   * Missing in baselines written before it was recorded.
+   */
+  readonly documentSha256?: string;
+}
+
 /** What the store knows about the current baseline without downloading it. */
-export interface LatestEntry extends SnapshotInfo {
+export interface LatestEntry extends BaselineInfo {
   /**
    * Opaque version of `latest` (an ETag in Blob Storage), passed back to
    * {@linkcode Store.replaceLatest} so that only one of two racing runs can
@@ -76,7 +86,7 @@ export interface Store {
    */
   replaceLatest(
     object: StoreObject,
-    info: SnapshotInfo,
+    info: BaselineInfo,
     expected: LatestEntry | null,
     signal?: AbortSignal,
   ): Promise<StoredItem | null>;

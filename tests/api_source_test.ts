@@ -15,6 +15,11 @@ import { mintingCredential } from "./support/jwt.ts";
 import { RecordingLogger } from "./support/recording_logger.ts";
 import { testTls } from "./support/tls.ts";
 
+/** Reads the source's document and normalizes it, as a run does. */
+async function readSnapshot(source: ApiSource, signal?: AbortSignal) {
+  return await (await source.read(signal)).snapshot();
+}
+
 const SUBSCRIPTION = "9c1f3b0e-5b7a-4f3c-8e2d-1a2b3c4d5e6f";
 const WEEK = "ServiceTags_China_20260504.json";
 
@@ -54,7 +59,7 @@ async function expectedSnapshot() {
 
 Deno.test("ApiSource reads and normalizes the API's answer", async () => {
   await withApi({}, async (api, source) => {
-    const snapshot = await source.read();
+    const snapshot = await readSnapshot(source);
     assert.deepEqual(snapshot, await expectedSnapshot());
     assert.equal(snapshot.changeNumber, "394");
     assert.equal(snapshot.cloud, "China");
@@ -70,7 +75,7 @@ Deno.test("ApiSource reads and normalizes the API's answer", async () => {
 
 Deno.test("ApiSource follows nextLink and assembles the same snapshot as an unpaged answer", async () => {
   await withApi({ pageSize: 40 }, async (api, source) => {
-    const snapshot = await source.read();
+    const snapshot = await readSnapshot(source);
     assert.deepEqual(snapshot, await expectedSnapshot());
     const tags = api.behaviour.document.values.length;
     assert.equal(api.log.length, Math.ceil(tags / 40));
@@ -83,7 +88,7 @@ Deno.test("ApiSource retries 503 and 429 answers after their Retry-After", async
   for (const failStatus of [503, 429] as const) {
     await withApi({ failures: 2, failStatus }, async (api, source) => {
       const start = performance.now();
-      const snapshot = await source.read();
+      const snapshot = await readSnapshot(source);
       const elapsed = performance.now() - start;
       assert.deepEqual(snapshot, await expectedSnapshot());
       assert.deepEqual(api.log.map((entry) => entry.status), [
@@ -101,7 +106,7 @@ Deno.test("ApiSource retries the pages after the first one too", async () => {
   await withApi(
     { pageSize: 200, failAfter: 1, failures: 1 },
     async (api, source) => {
-      assert.deepEqual(await source.read(), await expectedSnapshot());
+      assert.deepEqual(await readSnapshot(source), await expectedSnapshot());
       assert.deepEqual(api.log.map((entry) => entry.status), [200, 503, 200]);
     },
   );
@@ -109,7 +114,7 @@ Deno.test("ApiSource retries the pages after the first one too", async () => {
 
 Deno.test("ApiSource reports a lasting 503 with its status and request id", async () => {
   await withApi({ failures: 100 }, async (api, source) => {
-    await assert.rejects(() => source.read(), (error: unknown) => {
+    await assert.rejects(() => readSnapshot(source), (error: unknown) => {
       assert.ok(error instanceof AzureRequestError);
       assert.equal(error.status, 503);
       assert.equal(error.requestId, api.log.at(-1)?.requestId);
@@ -126,7 +131,7 @@ Deno.test("ApiSource reports a lasting 503 with its status and request id", asyn
 
 Deno.test("ApiSource says which permission a 403 lacks, and on which subscription", async () => {
   await withApi({ forbidden: true }, async (api, source) => {
-    await assert.rejects(() => source.read(), (error: unknown) => {
+    await assert.rejects(() => readSnapshot(source), (error: unknown) => {
       assert.ok(error instanceof AzureRequestError);
       assert.equal(error.status, 403);
       assert.equal(error.requestId, api.log[0]?.requestId);
@@ -146,7 +151,7 @@ Deno.test("ApiSource says which permission a 403 lacks, and on which subscriptio
 Deno.test("ApiSource asks for a token of its cloud's audience, even at another --arm-endpoint", async () => {
   // The stand-in accepts Azure Public's management audience only.
   await withApi({}, async (_api, source) => {
-    await assert.rejects(() => source.read(), (error: unknown) => {
+    await assert.rejects(() => readSnapshot(source), (error: unknown) => {
       assert.ok(error instanceof AzureRequestError);
       assert.equal(error.status, 401);
       assert.match(error.message, /InvalidAuthenticationToken/);
@@ -178,7 +183,7 @@ Deno.test("ApiSource does not send its token to a nextLink on another host", asy
       nextLinkOrigin: `https://localhost:${foreign.addr.port}`,
     }, async (_api, source) => {
       await assert.rejects(
-        () => source.read(),
+        () => readSnapshot(source),
         (error: unknown) => {
           assert.ok(error instanceof SnapshotFormatError);
           assert.match(
@@ -202,7 +207,7 @@ Deno.test("ApiSource rejects an answer without tags as a format error", async ()
       document: { ...api.behaviour.document, values: undefined as never },
     };
     await assert.rejects(
-      () => source.read(),
+      () => readSnapshot(source),
       SnapshotFormatError,
       'answered the first page without a "values" array',
     );
@@ -212,10 +217,28 @@ Deno.test("ApiSource rejects an answer without tags as a format error", async ()
 Deno.test("ApiSource stops at the run's deadline", async () => {
   await withApi({ failures: 100 }, async (_api, source) => {
     const signal = AbortSignal.timeout(300);
-    await assert.rejects(() => source.read(signal), (error: unknown) => {
-      assert.ok(error instanceof DOMException);
-      assert.equal(error.name, "TimeoutError");
-      return true;
-    });
+    await assert.rejects(
+      () => readSnapshot(source, signal),
+      (error: unknown) => {
+        assert.ok(error instanceof DOMException);
+        assert.equal(error.name, "TimeoutError");
+        return true;
+      },
+    );
   });
+});
+
+Deno.test("ApiSource gives the same document hash for the same answer, paged or not", async () => {
+  const hashes: string[] = [];
+  for (const pageSize of [undefined, 700]) {
+    await withApi(
+      pageSize === undefined ? {} : { pageSize },
+      async (_api, source) => {
+        hashes.push((await source.read()).sha256);
+        hashes.push((await source.read()).sha256);
+      },
+    );
+  }
+  assert.equal(new Set(hashes).size, 1);
+  assert.match(hashes[0] ?? "", /^[0-9a-f]{64}$/);
 });

@@ -128,6 +128,22 @@ Deno.test("BlobStore against Azurite", async (t) => {
     );
 
     await t.step(
+      "the source document's hash is kept in latest's metadata and read back",
+      async () => {
+        const { store, snapshots } = await newStore(endpoint);
+        const documentSha256 = "d".repeat(64);
+        await store.replaceLatest(
+          await latestObject(week1),
+          { ...infoOf(week1), documentSha256 },
+          null,
+        );
+        const [blob] = await listBlobs(endpoint, snapshots);
+        assert.equal(blob?.metadata?.documentsha256, documentSha256);
+        assert.equal((await store.latest())?.documentSha256, documentSha256);
+      },
+    );
+
+    await t.step(
       "readLatest() returns the gzip bytes exactly as stored",
       async () => {
         const { store } = await newStore(endpoint);

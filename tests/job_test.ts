@@ -11,15 +11,26 @@ import { runJob } from "../src/job.ts";
 import { LocalStore } from "../src/local_store.ts";
 import type { Snapshot, SnapshotInfo } from "../src/snapshot.ts";
 import { decodeSnapshot } from "../src/snapshot_codec.ts";
-import type { Source } from "../src/source.ts";
+import type { Source, SourceDocument } from "../src/source.ts";
 import type { LatestEntry, Store, StoreObject } from "../src/store.ts";
 import { rawTag, snapshotOf } from "./support/documents.ts";
 import { DelegatingStore } from "./support/delegating_store.ts";
 import { folderState } from "./support/files.ts";
 import { RecordingLogger } from "./support/recording_logger.ts";
 
-function sourceOf(snapshot: Snapshot): Source {
-  return { description: "test source", read: () => Promise.resolve(snapshot) };
+/** A source whose document hash changes with the changeNumber, as real files do. */
+function sourceOf(
+  snapshot: Snapshot,
+  onNormalize: () => void = () => {},
+): Source {
+  const document: SourceDocument = {
+    sha256: `${snapshot.sha256}/${snapshot.changeNumber}`,
+    snapshot: () => {
+      onNormalize();
+      return Promise.resolve(snapshot);
+    },
+  };
+  return { description: "test source", read: () => Promise.resolve(document) };
 }
 
 const week1 = await snapshotOf([
@@ -301,4 +312,36 @@ Deno.test("a source of another cloud than the store's is refused before anything
     },
   );
   assert.deepEqual(await folderState(root), before);
+});
+
+Deno.test("the very document of the baseline is unchanged without being normalized", async () => {
+  const { root, store } = await newStore();
+  await run(week1, store);
+  const before = await folderState(root);
+  let normalized = 0;
+  const logger = new RecordingLogger();
+  const result = await runJob({
+    source: sourceOf(week1, () => normalized++),
+    store,
+    logger,
+  });
+  assert.equal(normalized, 0);
+  assert.equal(result.status, "unchanged");
+  assert.equal(logger.records.at(-1)?.fields.decidedBy, "document");
+  assert.deepEqual(result.current, {
+    cloud: "Public",
+    changeNumber: "375",
+    sha256: week1.sha256,
+  });
+  assert.deepEqual(logger.events(), [SERVICE_TAGS_UNCHANGED]);
+  assert.deepEqual(await folderState(root), before);
+
+  // Another document with the same content is normalized and compared.
+  await runJob({
+    source: sourceOf({ ...week1, changeNumber: "377" }, () => normalized++),
+    store,
+    logger,
+  });
+  assert.equal(normalized, 1);
+  assert.equal(logger.records.at(-1)?.fields.decidedBy, "content");
 });

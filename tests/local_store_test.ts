@@ -141,3 +141,15 @@ Deno.test("a damaged state file is a store error that says what to do", async ()
     /is not a valid store state; restore it or remove the store folder/,
   );
 });
+
+Deno.test("the source document's hash is kept with latest and read back", async () => {
+  const { store } = await storeWithArchive(infoA, infoB);
+  await store.replaceLatest(latestObject("A"), {
+    ...infoA,
+    documentSha256: "d".repeat(64),
+  }, null);
+  assert.equal((await store.latest())?.documentSha256, "d".repeat(64));
+  // A baseline written without one (an older version of the job) has none.
+  await store.replaceLatest(latestObject("B"), infoB, await store.latest());
+  assert.equal((await store.latest())?.documentSha256, undefined);
+});
