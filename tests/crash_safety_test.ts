@@ -55,6 +55,16 @@ async function assertWholeFiles(root: string) {
   return files;
 }
 
+/** A run on the newer week, with the result as JSON. */
+const changeArgs = (root: string) => [
+  "--source",
+  currentFile,
+  "--store",
+  root,
+  "--format",
+  "json",
+];
+
 async function baselineStore(): Promise<string> {
   const root = await Deno.makeTempDir();
   const outcome = await runJobProcess([
@@ -107,14 +117,7 @@ Deno.test("a run killed at a random moment leaves whole files, and a rerun repor
     await finished(child);
     await assertWholeFiles(root);
 
-    const rerun = await runJobProcess([
-      "--source",
-      currentFile,
-      "--store",
-      root,
-      "--format",
-      "json",
-    ]);
+    const rerun = await runJobProcess(changeArgs(root));
     assert.equal(
       rerun.code,
       0,
@@ -144,17 +147,7 @@ Deno.test("a run killed at a random moment leaves whole files, and a rerun repor
 Deno.test("two runs at once: one reports the change, the other finds it unchanged", async () => {
   for (let round = 0; round < 3; round++) {
     const root = await baselineStore();
-    const changeRun = () =>
-      finished(
-        spawnJob([
-          "--source",
-          currentFile,
-          "--store",
-          root,
-          "--format",
-          "json",
-        ]),
-      );
+    const changeRun = () => finished(spawnJob(changeArgs(root)));
     const outcomes = await Promise.all([changeRun(), changeRun()]);
     for (const outcome of outcomes) {
       assert.equal(outcome.code, 0, outcome.stderr);
