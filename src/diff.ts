@@ -13,12 +13,6 @@ import {
   type Snapshot,
 } from "./snapshot.ts";
 
-/** A property of a tag that changed, with both values. */
-export interface ValueChange<T> {
-  readonly previous: T;
-  readonly current: T;
-}
-
 /** A tag present in both snapshots whose content changed. */
 export interface TagChange {
   readonly previous: ServiceTag;

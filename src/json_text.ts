@@ -41,7 +41,7 @@ function describeJsonError(text: string): string {
 }
 
 /** Offset of the first character that breaks the JSON grammar. */
-export function findSyntaxError(text: string): number {
+function findSyntaxError(text: string): number {
   let i = 0;
   const fail = () => {
     throw i;

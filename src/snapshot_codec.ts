@@ -24,7 +24,7 @@ export const SNAPSHOT_CONTENT_TYPE = "application/gzip";
 const GZIP_LEVEL = 3;
 
 /** Serializes a snapshot into a Service Tags document (uncompressed JSON text). */
-export function snapshotToJson(snapshot: Snapshot): string {
+function snapshotToJson(snapshot: Snapshot): string {
   const lines = snapshot.tags.map((tag) => JSON.stringify(tagDocument(tag)));
   const header = JSON.stringify({
     changeNumber: snapshot.changeNumber,
