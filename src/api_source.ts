@@ -27,8 +27,7 @@ import { sha256Hex } from "./content_hash.ts";
 import { SnapshotFormatError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { releaseMemory } from "./memory.ts";
-import { normalizeSnapshot, type Snapshot } from "./snapshot.ts";
-import type { Source, SourceDocument } from "./source.ts";
+import { type Source, type SourceDocument, sourceDocument } from "./source.ts";
 
 /** Options of {@linkcode ApiSource}. */
 export interface ApiSourceOptions {
@@ -95,12 +94,15 @@ export class ApiSource implements Source {
     // The answer's text and the SDK's parsed copy are garbage by now.
     releaseMemory();
     const document = assemble(pages);
-    return {
-      sha256: await sha256Hex(
-        new TextEncoder().encode(JSON.stringify(document)),
-      ),
-      snapshot: () => normalizeAnswer(document),
-    };
+    return sourceDocument(
+      await sha256Hex(new TextEncoder().encode(JSON.stringify(document))),
+      () => Promise.resolve(document),
+      (error) =>
+        new SnapshotFormatError(
+          `the Service Tag Discovery API's answer is not usable: ${error.message}`,
+          { cause: error },
+        ),
+    );
   }
 
   async #firstPage(signal?: AbortSignal): Promise<Page> {
@@ -200,18 +202,6 @@ function assemble(pages: readonly Page[]): Page {
     cloud: first.cloud,
     values: pages.flatMap((page) => page.values),
   };
-}
-
-async function normalizeAnswer(document: Page): Promise<Snapshot> {
-  try {
-    return await normalizeSnapshot(document);
-  } catch (error) {
-    if (!(error instanceof SnapshotFormatError)) throw error;
-    throw new SnapshotFormatError(
-      `the Service Tag Discovery API's answer is not usable: ${error.message}`,
-      { cause: error },
-    );
-  }
 }
 
 /**

@@ -5,7 +5,14 @@
  * @module
  */
 
-import { comparePrefixes, type Prefix } from "./prefix.ts";
+import {
+  comparePrefixes,
+  familyOf,
+  ipv4AddressCount,
+  type Prefix,
+  prefixOf,
+  sortPrefixTexts,
+} from "./prefix.ts";
 import {
   compareText,
   createSnapshot,
@@ -18,8 +25,8 @@ export interface TagChange {
   readonly previous: ServiceTag;
   readonly current: ServiceTag;
   /** Sorted like the prefixes of a tag. */
-  readonly prefixesAdded: readonly Prefix[];
-  readonly prefixesRemoved: readonly Prefix[];
+  readonly prefixesAdded: readonly string[];
+  readonly prefixesRemoved: readonly string[];
   readonly networkFeaturesAdded: readonly string[];
   readonly networkFeaturesRemoved: readonly string[];
 }
@@ -154,15 +161,13 @@ export function applyDiff(
 }
 
 function diffTag(a: ServiceTag, b: ServiceTag): TagChange | null {
-  const [prefixesAdded, prefixesRemoved] = mergeDiff(
+  const [prefixesAdded, prefixesRemoved] = prefixListDiff(
     a.prefixes,
     b.prefixes,
-    comparePrefixes,
   );
-  const [networkFeaturesAdded, networkFeaturesRemoved] = mergeDiff(
+  const [networkFeaturesAdded, networkFeaturesRemoved] = nameListDiff(
     a.networkFeatures,
     b.networkFeatures,
-    compareText,
   );
   const unchanged = prefixesAdded.length === 0 &&
     prefixesRemoved.length === 0 && networkFeaturesAdded.length === 0 &&
@@ -180,41 +185,68 @@ function diffTag(a: ServiceTag, b: ServiceTag): TagChange | null {
   };
 }
 
-/** Set difference of two lists sorted by `compare`: [in b only, in a only]. */
-function mergeDiff<T>(
-  a: readonly T[],
-  b: readonly T[],
-  compare: (x: T, y: T) => number,
-): [T[], T[]] {
-  const onlyB: T[] = [];
-  const onlyA: T[] = [];
+/**
+ * Set difference of two normalized prefix lists: [in b only, in a only].
+ * Equal neighbours are matched by `===` alone, so prefixes are parsed only
+ * where the lists differ: most lists are equal, often the very same array.
+ */
+function prefixListDiff(
+  a: readonly string[],
+  b: readonly string[],
+): [string[], string[]] {
+  const onlyB: string[] = [];
+  const onlyA: string[] = [];
+  if (a === b) return [onlyB, onlyA];
   let i = 0;
   let j = 0;
+  // The parsed a[i] and b[j], kept while the index stays.
+  let x: Prefix | undefined;
+  let y: Prefix | undefined;
   while (i < a.length && j < b.length) {
-    const x = a[i] as T;
-    const y = b[j] as T;
-    const order = compare(x, y);
-    if (order === 0) {
+    if (a[i] === b[j]) {
       i++;
       j++;
-    } else if (order < 0) {
-      onlyA.push(x);
+      x = y = undefined;
+      continue;
+    }
+    x ??= prefixOf(a[i] as string);
+    y ??= prefixOf(b[j] as string);
+    if (comparePrefixes(x, y) < 0) {
+      onlyA.push(x.text);
       i++;
+      x = undefined;
     } else {
-      onlyB.push(y);
+      onlyB.push(y.text);
       j++;
+      y = undefined;
     }
   }
-  for (; i < a.length; i++) onlyA.push(a[i] as T);
-  for (; j < b.length; j++) onlyB.push(b[j] as T);
+  for (; i < a.length; i++) onlyA.push(a[i] as string);
+  for (; j < b.length; j++) onlyB.push(b[j] as string);
   return [onlyB, onlyA];
 }
 
+/** Set difference of two sorted lists of unique names: [in b only, in a only]. */
+function nameListDiff(
+  a: readonly string[],
+  b: readonly string[],
+): [string[], string[]] {
+  if (a.length === b.length && a.every((name, i) => name === b[i])) {
+    return [[], []];
+  }
+  const inA = new Set(a);
+  const inB = new Set(b);
+  return [
+    b.filter((name) => !inA.has(name)),
+    a.filter((name) => !inB.has(name)),
+  ];
+}
+
 function applyTagChange(tag: ServiceTag, change: TagChange): ServiceTag {
-  const removed = new Set(change.prefixesRemoved.map((p) => p.text));
-  const prefixes = tag.prefixes.filter((p) => !removed.has(p.text))
-    .concat(change.prefixesAdded)
-    .sort(comparePrefixes);
+  const removed = new Set(change.prefixesRemoved);
+  const prefixes = sortPrefixTexts(
+    tag.prefixes.filter((p) => !removed.has(p)).concat(change.prefixesAdded),
+  );
   const droppedFeatures = new Set(change.networkFeaturesRemoved);
   const networkFeatures = tag.networkFeatures
     .filter((f) => !droppedFeatures.has(f))
@@ -233,11 +265,11 @@ class PrefixTally {
   ipv6 = 0;
   addresses = 0;
 
-  add(prefixes: readonly Prefix[]): void {
+  add(prefixes: readonly string[]): void {
     for (const prefix of prefixes) {
-      if (prefix.family === 4) {
+      if (familyOf(prefix) === 4) {
         this.ipv4++;
-        this.addresses += prefix.ipv4Addresses;
+        this.addresses += ipv4AddressCount(prefix);
       } else {
         this.ipv6++;
       }

@@ -60,6 +60,39 @@ export function comparePrefixes(a: Prefix, b: Prefix): number {
     a.w2 - b.w2 || a.w3 - b.w3 || a.length - b.length;
 }
 
+/** 4 or 6, from a prefix's canonical text. */
+export function familyOf(text: string): 4 | 6 {
+  return text.includes(":") ? 6 : 4;
+}
+
+/** Number of addresses a canonical IPv4 prefix covers; 0 for IPv6. */
+export function ipv4AddressCount(text: string): number {
+  if (familyOf(text) === 6) return 0;
+  return 2 ** (32 - Number(text.slice(text.indexOf("/") + 1)));
+}
+
+/**
+ * Sorts canonical prefix texts into the order of {@linkcode comparePrefixes}.
+ *
+ * @throws {Error} when a text is not a valid prefix.
+ */
+export function sortPrefixTexts(texts: readonly string[]): string[] {
+  return texts.map(prefixOf).sort(comparePrefixes).map((p) => p.text);
+}
+
+/**
+ * Parses a prefix known to be valid, such as one of a normalized snapshot.
+ *
+ * @throws {Error} when it is not valid after all.
+ */
+export function prefixOf(text: string): Prefix {
+  const parsed = parsePrefix(text);
+  if (typeof parsed === "string") {
+    throw new Error(`invalid address prefix "${text}": ${parsed}`);
+  }
+  return parsed;
+}
+
 function parseLength(text: string, start: number): number | string {
   const digits = text.length - start;
   if (digits < 1 || digits > 3) {

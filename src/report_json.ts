@@ -102,7 +102,7 @@ function reportTag(tag: ServiceTag): ReportTag {
     region: tag.region,
     systemService: tag.systemService,
     changeNumber: tag.changeNumber,
-    addressPrefixes: tag.prefixes.map((p) => p.text),
+    addressPrefixes: [...tag.prefixes],
     networkFeatures: [...tag.networkFeatures],
   };
 }
@@ -117,8 +117,8 @@ function reportTagChange(change: TagChange): ReportTagChange {
       previous: previous.changeNumber,
       current: current.changeNumber,
     },
-    prefixesAdded: change.prefixesAdded.map((p) => p.text),
-    prefixesRemoved: change.prefixesRemoved.map((p) => p.text),
+    prefixesAdded: [...change.prefixesAdded],
+    prefixesRemoved: [...change.prefixesRemoved],
     networkFeaturesAdded: [...change.networkFeaturesAdded],
     networkFeaturesRemoved: [...change.networkFeaturesRemoved],
     regionChange: valueChange(previous.region, current.region),

@@ -20,8 +20,11 @@ export interface ServiceTag {
   readonly systemService: string;
   /** The tag's own change number, as text; not part of the content hash. */
   readonly changeNumber: string;
-  /** Unique, canonical and sorted: IPv4 numerically, then IPv6. */
-  readonly prefixes: readonly Prefix[];
+  /**
+   * Canonical texts (dotted IPv4, RFC 5952 IPv6, always with `/length`),
+   * unique and sorted: IPv4 numerically, then IPv6.
+   */
+  readonly prefixes: readonly string[];
   /** Sorted and unique; empty when the source has none or `null`. */
   readonly networkFeatures: readonly string[];
   /** Carried through to stored snapshots; not part of the content hash. */
@@ -46,12 +49,6 @@ export interface Snapshot {
   readonly sha256: string;
 }
 
-// Consecutive snapshots share nearly all of their prefixes, so the parsed
-// form of each text is kept for the process: the baseline and the new
-// snapshot then parse every common prefix once. About 60,000 per cloud.
-const prefixCache = new Map<string, Prefix>();
-const PREFIX_CACHE_LIMIT = 500_000;
-
 /** Identifies a snapshot in logs, reports and store metadata. */
 export interface SnapshotInfo {
   readonly cloud: string;
@@ -66,40 +63,120 @@ export function infoOf(snapshot: SnapshotInfo): SnapshotInfo {
 }
 
 /**
- * Turns a parsed Service Tags document into a {@linkcode Snapshot}.
+ * A parsed Service Tags document, checked for its shape once and then read
+ * in two ways: {@linkcode ServiceTagsDocument.asPublished} (cheap, trusts
+ * the prefix lists) and {@linkcode ServiceTagsDocument.normalize} (checks
+ * them).
+ */
+export class ServiceTagsDocument {
+  readonly #header: { cloud: string; changeNumber: string };
+  /** In the document's order, prefix lists as given. */
+  readonly #tags: readonly ServiceTag[];
+  #published: Promise<Snapshot> | undefined;
+
+  /**
+   * @throws {SnapshotFormatError} when the document does not have the shape
+   * of a Service Tags document, naming the problem and where it is.
+   */
+  constructor(document: unknown) {
+    if (!isRecord(document)) {
+      throw new SnapshotFormatError("the document is not a JSON object");
+    }
+    if (!Array.isArray(document.values)) {
+      throw new SnapshotFormatError('the document has no "values" array');
+    }
+
+    const seen = new Set<string>();
+    const tags: ServiceTag[] = [];
+    document.values.forEach((value: unknown, index: number) => {
+      const tag = readTag(value, `values[${index}]`);
+      if (seen.has(tag.id)) {
+        throw new SnapshotFormatError(
+          `values[${index}]: the id "${tag.id}" appears twice`,
+        );
+      }
+      seen.add(tag.id);
+      tags.push(tag);
+    });
+    this.#tags = tags;
+    this.#header = {
+      cloud: optionalText(document.cloud, "cloud", "the document"),
+      changeNumber: optionalText(
+        document.changeNumber,
+        "changeNumber",
+        "the document",
+      ),
+    };
+  }
+
+  /**
+   * The document read as if it were already normalized, as Azure publishes
+   * it and as this job stores it: prefix lists are taken as they are. Cheap,
+   * but trustworthy only when its `sha256` equals the hash of a snapshot
+   * made by {@linkcode ServiceTagsDocument.normalize}: then the content is
+   * that snapshot's, text for text. Any other hash proves nothing (the
+   * content may differ, or only its spelling or order).
+   */
+  asPublished(): Promise<Snapshot> {
+    return this.#published ??= createSnapshot(this.#header, this.#tags);
+  }
+
+  /**
+   * The document as a {@linkcode Snapshot}, every prefix checked.
+   *
+   * `reference` is an optional snapshot made by this method earlier (the
+   * baseline): a tag whose prefix list equals, text for text, the list of
+   * the same tag there takes that list unchecked. Weekly snapshots share
+   * most of their lists, so only the tags that changed are parsed. The
+   * result is the same with or without it.
+   *
+   * @throws {SnapshotFormatError} naming the invalid prefix and where it is.
+   */
+  normalize(reference?: Snapshot): Promise<Snapshot> {
+    const known = new Map(
+      reference?.tags.map((tag) => [tag.id, tag.prefixes]),
+    );
+    let respelled = false;
+    const tags = this.#tags.map((tag, index) => {
+      const earlier = known.get(tag.id);
+      if (earlier !== undefined) {
+        // Sharing the list with the baseline also lets the diff skip it.
+        if (sameTexts(tag.prefixes, earlier)) {
+          return { ...tag, prefixes: earlier };
+        }
+        if (isNormalizedBeside(tag.prefixes, earlier)) return tag;
+      }
+      const prefixes = normalizePrefixes(
+        tag.prefixes,
+        `values[${index}] (id "${tag.id}")`,
+      );
+      if (prefixes === tag.prefixes) return tag;
+      respelled = true;
+      return { ...tag, prefixes };
+    });
+    return respelled
+      ? createSnapshot(this.#header, tags)
+      : this.#asPublishedWith(tags);
+  }
+
+  /** Every list was normalized already: the content hash is the published one. */
+  async #asPublishedWith(tags: readonly ServiceTag[]): Promise<Snapshot> {
+    const { sha256 } = await this.asPublished();
+    return { ...this.#header, tags: sortedById(tags), sha256 };
+  }
+}
+
+/**
+ * Turns a parsed Service Tags document into a {@linkcode Snapshot}; see
+ * {@linkcode ServiceTagsDocument.normalize}.
  *
  * @throws {SnapshotFormatError} naming the problem and where it is.
  */
-export function normalizeSnapshot(document: unknown): Promise<Snapshot> {
-  if (!isRecord(document)) {
-    throw new SnapshotFormatError("the document is not a JSON object");
-  }
-  if (!Array.isArray(document.values)) {
-    throw new SnapshotFormatError('the document has no "values" array');
-  }
-
-  if (prefixCache.size > PREFIX_CACHE_LIMIT) prefixCache.clear();
-  const seen = new Set<string>();
-  const tags: ServiceTag[] = [];
-  document.values.forEach((value: unknown, index: number) => {
-    const tag = normalizeTag(value, `values[${index}]`, prefixCache);
-    if (seen.has(tag.id)) {
-      throw new SnapshotFormatError(
-        `values[${index}]: the id "${tag.id}" appears twice`,
-      );
-    }
-    seen.add(tag.id);
-    tags.push(tag);
-  });
-  const header = {
-    cloud: optionalText(document.cloud, "cloud", "the document"),
-    changeNumber: optionalText(
-      document.changeNumber,
-      "changeNumber",
-      "the document",
-    ),
-  };
-  return createSnapshot(header, tags);
+export function normalizeSnapshot(
+  document: unknown,
+  reference?: Snapshot,
+): Promise<Snapshot> {
+  return new ServiceTagsDocument(document).normalize(reference);
 }
 
 /** Builds a snapshot from tags that are already normalized. */
@@ -107,7 +184,7 @@ export async function createSnapshot(
   header: { cloud: string; changeNumber: string },
   tags: readonly ServiceTag[],
 ): Promise<Snapshot> {
-  const sorted = [...tags].sort((a, b) => compareText(a.id, b.id));
+  const sorted = sortedById(tags);
   return { ...header, tags: sorted, sha256: await contentHash(sorted) };
 }
 
@@ -116,11 +193,19 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function normalizeTag(
-  value: unknown,
-  where: string,
-  prefixCache: Map<string, Prefix>,
-): ServiceTag {
+function sortedById(tags: readonly ServiceTag[]): readonly ServiceTag[] {
+  for (let i = 1; i < tags.length; i++) {
+    const order = compareText(
+      (tags[i - 1] as ServiceTag).id,
+      (tags[i] as ServiceTag).id,
+    );
+    if (order >= 0) return [...tags].sort((a, b) => compareText(a.id, b.id));
+  }
+  return tags;
+}
+
+/** A tag with its prefix list as given. */
+function readTag(value: unknown, where: string): ServiceTag {
   if (!isRecord(value)) {
     throw new SnapshotFormatError(`${where}: the value is not a JSON object`);
   }
@@ -144,75 +229,123 @@ function normalizeTag(
       here,
     ),
     changeNumber: optionalText(properties.changeNumber, "changeNumber", here),
-    prefixes: normalizePrefixes(properties.addressPrefixes, here, prefixCache),
+    prefixes: prefixList(properties.addressPrefixes, here),
     networkFeatures: normalizeFeatures(properties.networkFeatures, here),
     ...optionalExtras(properties),
   };
 }
 
-function normalizePrefixes(
-  raw: unknown,
-  where: string,
-  cache: Map<string, Prefix>,
-): Prefix[] {
+/** `addressPrefixes` as a list of texts, not checked further. */
+function prefixList(raw: unknown, where: string): readonly string[] {
   if (!Array.isArray(raw)) {
     throw new SnapshotFormatError(
       `${where}: "addressPrefixes" is not an array`,
     );
   }
-
-  const prefixes: Prefix[] = new Array(raw.length);
-  // Azure publishes each list sorted and without repeats; noticing that on
-  // the way saves a sort and a second pass.
-  let strictlyAscending = true;
   for (let i = 0; i < raw.length; i++) {
-    const prefix = cachedPrefix(raw[i], where, cache);
-    if (i > 0 && comparePrefixes(prefixes[i - 1] as Prefix, prefix) >= 0) {
-      strictlyAscending = false;
+    const text: unknown = raw[i];
+    if (typeof text !== "string") {
+      throw new SnapshotFormatError(
+        `${where}: address prefix ${JSON.stringify(text)} is not a string`,
+      );
+    }
+  }
+  return raw as string[];
+}
+
+/** Whether two lists hold the same texts in the same order. */
+function sameTexts(
+  a: readonly string[],
+  b: readonly string[],
+): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `texts` is already normalized (canonical, sorted, no repeats),
+ * judged beside `earlier`, a normalized list it mostly shares: the texts met
+ * in `earlier`'s order are known to be good, and only the others are parsed
+ * and compared with their neighbours. `false` means "not proven", and
+ * {@linkcode normalizePrefixes} then checks every text.
+ */
+function isNormalizedBeside(
+  texts: readonly string[],
+  earlier: readonly string[],
+): boolean {
+  let j = 0;
+  // The parsed texts[i - 1], when it was parsed.
+  let before: Prefix | undefined;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i] as string;
+    // In `earlier` at or after where the previous text was: in order.
+    if (text === earlier[j]) {
+      j++;
+      before = undefined;
+      continue;
+    }
+    const prefix = parsePrefix(text);
+    if (typeof prefix === "string" || prefix.text !== text) return false;
+    // Pass over what sorts before it in `earlier`: prefixes since removed.
+    while (j < earlier.length) {
+      const next = parsePrefix(earlier[j] as string);
+      if (typeof next === "string") return false;
+      const order = comparePrefixes(next, prefix);
+      if (order > 0) break;
+      j++;
+      if (order === 0) break;
+    }
+    if (i > 0) {
+      const previous = before ?? parsePrefix(texts[i - 1] as string);
+      if (typeof previous === "string") return false;
+      if (comparePrefixes(previous, prefix) >= 0) return false;
+    }
+    before = prefix;
+  }
+  return true;
+}
+
+/** Checks every prefix; sorts, removes repeats and respells only if needed. */
+function normalizePrefixes(
+  texts: readonly string[],
+  where: string,
+): readonly string[] {
+  const prefixes: Prefix[] = new Array(texts.length);
+  // Azure publishes each list canonical, sorted and without repeats; noticing
+  // that on the way saves a sort and a copy.
+  let asPublished = true;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i] as string;
+    const prefix = parsePrefix(text);
+    if (typeof prefix === "string") {
+      throw new SnapshotFormatError(
+        `${where}: invalid address prefix "${text}": ${prefix}`,
+      );
+    }
+    if (
+      prefix.text !== text ||
+      (i > 0 && comparePrefixes(prefixes[i - 1] as Prefix, prefix) >= 0)
+    ) {
+      asPublished = false;
     }
     prefixes[i] = prefix;
   }
-  if (strictlyAscending) return prefixes;
+  if (asPublished) return texts;
 
   prefixes.sort(comparePrefixes);
-  return withoutDuplicates(prefixes);
-}
-
-function cachedPrefix(
-  text: unknown,
-  where: string,
-  cache: Map<string, Prefix>,
-): Prefix {
-  if (typeof text !== "string") {
-    throw new SnapshotFormatError(
-      `${where}: address prefix ${JSON.stringify(text)} is not a string`,
-    );
-  }
-  const known = cache.get(text);
-  if (known !== undefined) return known;
-
-  const parsed = parsePrefix(text);
-  if (typeof parsed === "string") {
-    throw new SnapshotFormatError(
-      `${where}: invalid address prefix "${text}": ${parsed}`,
-    );
-  }
-  cache.set(text, parsed);
-  return parsed;
-}
-
-/** Drops repeats from a sorted list (two spellings of one prefix included). */
-function withoutDuplicates(sorted: Prefix[]): Prefix[] {
-  let kept = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    const prefix = sorted[i] as Prefix;
-    if (kept > 0 && comparePrefixes(sorted[kept - 1] as Prefix, prefix) === 0) {
+  const unique: string[] = [];
+  for (let i = 0; i < prefixes.length; i++) {
+    const prefix = prefixes[i] as Prefix;
+    // Two spellings of one prefix compare equal and are kept once.
+    if (i > 0 && comparePrefixes(prefixes[i - 1] as Prefix, prefix) === 0) {
       continue;
     }
-    sorted[kept++] = prefix;
+    unique.push(prefix.text);
   }
-  sorted.length = kept;
-  return sorted;
+  return unique;
 }
 
 function normalizeFeatures(raw: unknown, where: string): string[] {

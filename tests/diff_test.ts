@@ -9,17 +9,15 @@ import {
 } from "../src/diff.ts";
 import { normalizeSnapshot, type Snapshot } from "../src/snapshot.ts";
 import { dataFile } from "./support/data.ts";
+import { rawTag, readDocument, snapshotOf } from "./support/documents.ts";
 import {
-  type RawTag,
-  rawTag,
-  readDocument,
-  snapshotOf,
-} from "./support/documents.ts";
-import { mutateTags, randomSource, randomTags } from "./support/random.ts";
+  mutateTags,
+  randomSource,
+  randomTags,
+  uniqueIds,
+} from "./support/random.ts";
 
 const ids = (tags: readonly { id: string }[]) => tags.map((t) => t.id);
-const texts = (prefixes: readonly { text: string }[]) =>
-  prefixes.map((p) => p.text);
 
 /** The diff with tags and prefixes as plain text, to compare two diffs. */
 function plain(diff: SnapshotDiff) {
@@ -28,8 +26,8 @@ function plain(diff: SnapshotDiff) {
     removed: ids(diff.tagsRemoved),
     changed: diff.tagsChanged.map((c) => ({
       id: c.current.id,
-      added: texts(c.prefixesAdded),
-      removed: texts(c.prefixesRemoved),
+      added: c.prefixesAdded,
+      removed: c.prefixesRemoved,
       featuresAdded: c.networkFeaturesAdded,
       featuresRemoved: c.networkFeaturesRemoved,
       region: [c.previous.region, c.current.region],
@@ -68,10 +66,6 @@ async function randomPairs(count: number): Promise<[Snapshot, Snapshot][]> {
   return pairs;
 }
 
-function uniqueIds(tags: RawTag[]): RawTag[] {
-  return [...new Map(tags.map((t) => [t.id, t])).values()];
-}
-
 Deno.test("diffSnapshots() reports added, removed and changed tags with their prefixes", async () => {
   const before = await snapshotOf([
     rawTag("Kept", ["10.0.0.0/8"]),
@@ -92,11 +86,11 @@ Deno.test("diffSnapshots() reports added, removed and changed tags with their pr
   assert.deepEqual(ids(diff.tagsRemoved), ["Gone"]);
   assert.equal(diff.tagsChanged.length, 1);
   const change = diff.tagsChanged[0];
-  assert.deepEqual(texts(change?.prefixesAdded ?? []), [
+  assert.deepEqual(change?.prefixesAdded, [
     "32.0.0.0/8",
     "2604::/16",
   ]);
-  assert.deepEqual(texts(change?.prefixesRemoved ?? []), ["31.0.0.0/8"]);
+  assert.deepEqual(change?.prefixesRemoved, ["31.0.0.0/8"]);
   assert.equal(change?.previous.changeNumber, "4");
   assert.equal(change?.current.changeNumber, "5");
 });

@@ -11,26 +11,54 @@ import { runJob } from "../src/job.ts";
 import { LocalStore } from "../src/local_store.ts";
 import type { Snapshot, SnapshotInfo } from "../src/snapshot.ts";
 import { decodeSnapshot } from "../src/snapshot_codec.ts";
-import type { Source, SourceDocument } from "../src/source.ts";
+import {
+  type Source,
+  type SourceDocument,
+  sourceDocument,
+} from "../src/source.ts";
 import type { LatestEntry, Store, StoreObject } from "../src/store.ts";
-import { rawTag, snapshotOf } from "./support/documents.ts";
+import { documentOf, rawTag, snapshotOf } from "./support/documents.ts";
 import { DelegatingStore } from "./support/delegating_store.ts";
 import { folderState } from "./support/files.ts";
 import { RecordingLogger } from "./support/recording_logger.ts";
 
-/** A source whose document hash changes with the changeNumber, as real files do. */
+/**
+ * A source that delivers `document` (a snapshot in the download's shape by
+ * default) with a document hash that changes with its changeNumber, as real
+ * files do. `onNormalize` counts the full normalizations.
+ */
 function sourceOf(
   snapshot: Snapshot,
   onNormalize: () => void = () => {},
+  document: unknown = documentOf(snapshot),
 ): Source {
-  const document: SourceDocument = {
-    sha256: `${snapshot.sha256}/${snapshot.changeNumber}`,
-    snapshot: () => {
+  const real = sourceDocument(
+    `${snapshot.sha256}/${snapshot.changeNumber}`,
+    () => Promise.resolve(document),
+    (error) => error,
+  );
+  const delivered: SourceDocument = {
+    ...real,
+    snapshot: (reference) => {
       onNormalize();
-      return Promise.resolve(snapshot);
+      return real.snapshot(reference);
     },
   };
-  return { description: "test source", read: () => Promise.resolve(document) };
+  return {
+    description: "test source",
+    read: () => Promise.resolve(delivered),
+  };
+}
+
+/** The store, counting downloads of `latest`. */
+function countingReads(store: Store) {
+  return new (class extends DelegatingStore {
+    reads = 0;
+    override readLatest(entry: LatestEntry, signal?: AbortSignal) {
+      this.reads++;
+      return super.readLatest(entry, signal);
+    }
+  })(store);
 }
 
 const week1 = await snapshotOf([
@@ -153,17 +181,11 @@ Deno.test("the same content again, even under a new changeNumber, is unchanged a
 Deno.test("a run with nothing new does not download the baseline", async () => {
   const { store } = await newStore();
   await run(week1, store);
-  let downloads = 0;
-  const counting = new (class extends DelegatingStore {
-    override readLatest(entry: LatestEntry) {
-      downloads++;
-      return super.readLatest(entry);
-    }
-  })(store);
+  const counting = countingReads(store);
   await run(week1, counting);
-  assert.equal(downloads, 0);
+  assert.equal(counting.reads, 0);
   await run(week2, counting);
-  assert.equal(downloads, 1);
+  assert.equal(counting.reads, 1);
 });
 
 Deno.test("a dry run computes the change and writes nothing", async () => {
@@ -335,13 +357,57 @@ Deno.test("the very document of the baseline is unchanged without being normaliz
   });
   assert.deepEqual(logger.events(), [SERVICE_TAGS_UNCHANGED]);
   assert.deepEqual(await folderState(root), before);
+});
 
-  // Another document with the same content is normalized and compared.
-  await runJob({
+Deno.test("the same content under a new changeNumber is unchanged without normalizing or downloading the baseline", async () => {
+  const { root, store } = await newStore();
+  await run(week1, store);
+  const before = await folderState(root);
+  const counting = countingReads(store);
+  let normalized = 0;
+  const logger = new RecordingLogger();
+  const result = await runJob({
     source: sourceOf({ ...week1, changeNumber: "377" }, () => normalized++),
-    store,
+    store: counting,
     logger,
   });
-  assert.equal(normalized, 1);
+  assert.equal(result.status, "unchanged");
   assert.equal(logger.records.at(-1)?.fields.decidedBy, "content");
+  assert.deepEqual(result.current, {
+    cloud: "Public",
+    changeNumber: "377",
+    sha256: week1.sha256,
+  });
+  assert.equal(normalized, 0);
+  assert.equal(counting.reads, 0);
+  assert.deepEqual(await folderState(root), before);
+});
+
+Deno.test("the same content spelled and ordered differently is compared with the baseline and unchanged", async () => {
+  const { root, store } = await newStore();
+  await run(week1, store);
+  const before = await folderState(root);
+  const counting = countingReads(store);
+  let normalized = 0;
+  const respelled = documentOf({ ...week1, changeNumber: "377" });
+  respelled.values.reverse();
+  for (const value of respelled.values) {
+    value.properties.addressPrefixes.reverse();
+  }
+  // A prefix listed twice counts once.
+  respelled.values[0]?.properties.addressPrefixes.push("30.0.0.0/24");
+  const result = await runJob({
+    source: sourceOf(
+      { ...week1, changeNumber: "377" },
+      () => normalized++,
+      respelled,
+    ),
+    store: counting,
+    logger: new RecordingLogger(),
+  });
+  assert.equal(result.status, "unchanged");
+  assert.equal(result.current.sha256, week1.sha256);
+  assert.equal(normalized, 1);
+  assert.equal(counting.reads, 1);
+  assert.deepEqual(await folderState(root), before);
 });

@@ -1,9 +1,20 @@
 import assert from "node:assert/strict";
 import { SnapshotFormatError } from "../src/errors.ts";
 import { parseJsonText } from "../src/json_text.ts";
-import { normalizeSnapshot } from "../src/snapshot.ts";
+import {
+  normalizeSnapshot,
+  ServiceTagsDocument,
+  type Snapshot,
+} from "../src/snapshot.ts";
 import { dataFile, dataFolder } from "./support/data.ts";
 import {
+  mutateTags,
+  randomSource,
+  randomTags,
+  uniqueIds,
+} from "./support/random.ts";
+import {
+  documentOf,
   rawDocument,
   rawTag,
   readDocument,
@@ -28,7 +39,7 @@ Deno.test("normalizeSnapshot() sorts tags by id and prefixes numerically, IPv4 f
     rawTag("AzureCloud", ["13.0.0.0/8", "9.0.0.0/8"]),
   ]);
   assert.deepEqual(snapshot.tags.map((t) => t.id), ["AzureCloud", "Storage"]);
-  assert.deepEqual(snapshot.tags[1]?.prefixes.map((p) => p.text), [
+  assert.deepEqual(snapshot.tags[1]?.prefixes, [
     "4.0.0.0/8",
     "20.1.0.0/16",
     "2603:1000::/40",
@@ -44,7 +55,7 @@ Deno.test("normalizeSnapshot() drops repeated prefixes, also when spelled differ
       "10.0.0.0/8",
     ]),
   ]);
-  assert.deepEqual(snapshot.tags[0]?.prefixes.map((p) => p.text), [
+  assert.deepEqual(snapshot.tags[0]?.prefixes, [
     "10.0.0.0/8",
     "2603:1000::/40",
   ]);
@@ -227,6 +238,10 @@ Deno.test("every real data file normalizes, keeping each tag's prefixes", async 
     );
     const actual = snapshot.tags.reduce((n, t) => n + t.prefixes.length, 0);
     assert.equal(actual, expected, file.name);
+    // Microsoft publishes every list normalized already, which is what lets
+    // a renumbered week be recognized without checking each prefix.
+    const published = await new ServiceTagsDocument(document).asPublished();
+    assert.equal(published.sha256, snapshot.sha256, file.name);
   }
 });
 
@@ -262,4 +277,117 @@ Deno.test("a CRLF file and the same content with LF line endings hash alike", as
     parseJsonText(text.replaceAll("\r\n", "\n")),
   );
   assert.equal(crlf.sha256, lf.sha256);
+});
+
+Deno.test("a document read as published hashes like its snapshot only when it is normalized already", async () => {
+  const normalized = rawDocument([
+    rawTag("A", ["10.0.0.0/8", "2603:1000::/40"]),
+    rawTag("B", ["20.0.0.0/24"]),
+  ]);
+  const snapshot = await normalizeSnapshot(normalized);
+  const asPublished = (document: unknown) =>
+    new ServiceTagsDocument(document).asPublished();
+  assert.equal((await asPublished(normalized)).sha256, snapshot.sha256);
+
+  const unsorted = rawDocument([
+    rawTag("B", ["20.0.0.0/24"]),
+    rawTag("A", ["2603:1000::/40", "10.0.0.0/8"]),
+  ]);
+  const respelled = rawDocument([
+    rawTag("A", ["10.0.0.0/8", "2603:1000:0::/40"]),
+    rawTag("B", ["20.0.0.0/24"]),
+  ]);
+  for (const document of [unsorted, respelled]) {
+    assert.notEqual((await asPublished(document)).sha256, snapshot.sha256);
+    assert.equal((await normalizeSnapshot(document)).sha256, snapshot.sha256);
+  }
+  // Reading as published checks the shape but no prefix: a bad one only
+  // makes the hash differ.
+  const broken = rawDocument([rawTag("A", ["10.0.0.1/8"])]);
+  assert.equal(typeof (await asPublished(broken)).sha256, "string");
+  await assert.rejects(
+    async () => await normalizeSnapshot(broken),
+    SnapshotFormatError,
+  );
+});
+
+Deno.test("normalizing beside a baseline takes the baseline's list for each unchanged tag", async () => {
+  const baseline = await snapshotOf([
+    rawTag("A", ["10.0.0.0/8"]),
+    rawTag("B", ["20.0.0.0/24", "20.0.1.0/24"]),
+  ]);
+  const next = await normalizeSnapshot(
+    rawDocument([
+      rawTag("A", ["10.0.0.0/8"]),
+      rawTag("B", ["20.0.0.0/24", "20.0.2.0/24"]),
+    ]),
+    baseline,
+  );
+  assert.equal(next.tags[0]?.prefixes, baseline.tags[0]?.prefixes);
+  assert.notEqual(next.tags[1]?.prefixes, baseline.tags[1]?.prefixes);
+  assert.deepEqual(next.tags[1]?.prefixes, ["20.0.0.0/24", "20.0.2.0/24"]);
+});
+
+/** The snapshot, or the message of the format error. */
+async function outcome(run: () => Promise<Snapshot>): Promise<unknown> {
+  try {
+    return await run();
+  } catch (error) {
+    assert.ok(error instanceof SnapshotFormatError, `unexpected ${error}`);
+    return error.message;
+  }
+}
+
+/**
+ * The normalized lists of `snapshot` with small faults, one kind per tag:
+ * two neighbours swapped, a repeat, a longer spelling of an IPv6 prefix, a
+ * prefix with host bits set, or none.
+ */
+function withFaults(random: () => number, snapshot: Snapshot) {
+  const document = documentOf(snapshot);
+  for (const value of document.values) {
+    const list = value.properties.addressPrefixes;
+    const at = Math.floor(random() * list.length);
+    const kind = random();
+    if (kind < 0.15 && list.length >= 2) {
+      const i = Math.min(at, list.length - 2);
+      [list[i], list[i + 1]] = [list[i + 1] as string, list[i] as string];
+    } else if (kind < 0.3 && list.length >= 1) {
+      list.splice(at, 0, list[at] as string);
+    } else if (kind < 0.45) {
+      const i = list.findIndex((p) => p.includes("::/"));
+      if (i !== -1) list[i] = (list[i] as string).replace("::/", ":0::/");
+    } else if (kind < 0.5) {
+      list.splice(at, 0, "10.0.0.1/8");
+    }
+  }
+  return document;
+}
+
+Deno.test("normalizing beside a baseline gives what normalizing alone gives", async () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const random = randomSource(seed);
+    const before = uniqueIds(randomTags(random));
+    const baseline = await normalizeSnapshot(rawDocument(before));
+    const after = uniqueIds(mutateTags(random, before));
+    const next = await normalizeSnapshot(rawDocument(after));
+    for (const document of [rawDocument(after), withFaults(random, next)]) {
+      assert.deepEqual(
+        await outcome(() => normalizeSnapshot(document, baseline)),
+        await outcome(() => normalizeSnapshot(document)),
+        `seed ${seed}`,
+      );
+    }
+  }
+});
+
+Deno.test("a real week normalized beside the week before equals it normalized alone", async () => {
+  const baseline = await normalizeSnapshot(
+    readDocument(dataFile("ServiceTags_Public_20251028.json")),
+  );
+  const document = readDocument(dataFile("Public_changenumber-376.json"));
+  assert.deepEqual(
+    await normalizeSnapshot(document, baseline),
+    await normalizeSnapshot(document),
+  );
 });

@@ -61,6 +61,21 @@ export function snapshotOf(
   return normalizeSnapshot(rawDocument(values, header));
 }
 
+/** A normalized snapshot back in the download's shape. */
+export function documentOf(snapshot: Snapshot) {
+  return rawDocument(
+    snapshot.tags.map((tag) =>
+      rawTag(tag.id, [...tag.prefixes], {
+        changeNumber: tag.changeNumber,
+        region: tag.region,
+        systemService: tag.systemService,
+        networkFeatures: [...tag.networkFeatures],
+      })
+    ),
+    { changeNumber: snapshot.changeNumber, cloud: snapshot.cloud },
+  );
+}
+
 /** Reads and parses a real data file. */
 export function readDocument(
   path: string,

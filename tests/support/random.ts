@@ -95,3 +95,8 @@ export function mutateTags(
     })),
   ];
 }
+
+/** The tags without repeated ids (the first of each id is kept). */
+export function uniqueIds(tags: readonly RawTag[]): RawTag[] {
+  return [...new Map([...tags].reverse().map((t) => [t.id, t])).values()];
+}
