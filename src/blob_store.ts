@@ -29,6 +29,7 @@ import {
   type StorageRetryOptions,
 } from "@azure/storage-blob";
 import { isRestError, statusOf, toAzureError } from "./azure_errors.ts";
+import { sha256Hex } from "./content_hash.ts";
 import { SnapshotFormatError, StoreError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { infoOf } from "./snapshot.ts";
@@ -62,7 +63,10 @@ const METADATA = {
   changeNumber: "changenumber",
   cloud: "cloud",
   documentSha256: "documentsha256",
+  storedSha256: "storedsha256",
 } as const;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** The Blob Storage store. */
 export class BlobStore implements Store {
@@ -163,8 +167,12 @@ export class BlobStore implements Store {
     const condition = expected === null
       ? { ifNoneMatch: "*" }
       : { ifMatch: expected.version };
+    const metadata = {
+      ...metadataOf(info),
+      [METADATA.storedSha256]: await sha256Hex(object.body),
+    };
     try {
-      await this.#upload(blob, object, condition, metadataOf(info), signal);
+      await this.#upload(blob, object, condition, metadata, signal);
     } catch (error) {
       if (isAlreadyThere(error)) return null;
       throw this.#error(error, "replace", blob, signal);
@@ -272,7 +280,7 @@ function metadataOf(info: BaselineInfo): Record<string, string> {
 
 function infoFromMetadata(
   metadata: Record<string, string>,
-): BaselineInfo | null {
+): (BaselineInfo & { storedSha256?: string }) | null {
   const read = (name: string) => {
     const raw = metadata[name];
     if (raw === undefined) return undefined;
@@ -286,18 +294,22 @@ function infoFromMetadata(
   const changeNumber = read(METADATA.changeNumber);
   const cloud = read(METADATA.cloud);
   if (
-    sha256 === undefined || !/^[0-9a-f]{64}$/.test(sha256) ||
+    sha256 === undefined || !SHA256_HEX.test(sha256) ||
     changeNumber === undefined || cloud === undefined
   ) {
     return null;
   }
   const documentSha256 = read(METADATA.documentSha256);
+  const storedSha256 = read(METADATA.storedSha256);
   return {
     cloud,
     changeNumber,
     sha256,
-    ...(documentSha256 !== undefined && /^[0-9a-f]{64}$/.test(documentSha256)
+    ...(documentSha256 !== undefined && SHA256_HEX.test(documentSha256)
       ? { documentSha256 }
+      : {}),
+    ...(storedSha256 !== undefined && SHA256_HEX.test(storedSha256)
+      ? { storedSha256 }
       : {}),
   };
 }

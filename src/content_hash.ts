@@ -9,6 +9,8 @@
  * @module
  */
 
+import { Utf8Builder } from "./utf8_builder.ts";
+
 /** What the hash covers of a tag; names and change numbers are left out. */
 export interface HashedTag {
   readonly id: string;
@@ -21,9 +23,10 @@ export interface HashedTag {
 
 /** SHA-256 (hex) of the content of `tags`, which must be sorted by id. */
 export async function contentHash(tags: readonly HashedTag[]): Promise<string> {
-  const parts: string[] = [];
+  // Canonical prefixes average about 17 characters, and are ASCII.
+  const text = new Utf8Builder(tags.length * 96 + countPrefixes(tags) * 20);
   for (const tag of tags) {
-    parts.push(
+    text.append(
       JSON.stringify([
         tag.id,
         tag.region,
@@ -31,17 +34,28 @@ export async function contentHash(tags: readonly HashedTag[]): Promise<string> {
         tag.networkFeatures,
       ]),
     );
-    if (tag.prefixes.length > 0) parts.push(tag.prefixes.join("\n"));
+    text.append("\n");
+    if (tag.prefixes.length > 0) {
+      text.append(tag.prefixes.join("\n"));
+      text.append("\n");
+    }
   }
-  parts.push("");
-  return await sha256Hex(new TextEncoder().encode(parts.join("\n")));
+  return await sha256Hex(text.bytes());
+}
+
+function countPrefixes(tags: readonly HashedTag[]): number {
+  let count = 0;
+  for (const tag of tags) count += tag.prefixes.length;
+  return count;
 }
 
 /** SHA-256 (hex) of some bytes, through Web Crypto. */
-export async function sha256Hex(
-  bytes: Uint8Array<ArrayBuffer>,
-): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  // Never backed by shared memory here, which Web Crypto would refuse.
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    bytes as Uint8Array<ArrayBuffer>,
+  );
   return Array.from(
     new Uint8Array(digest),
     (b) => b.toString(16).padStart(2, "0"),

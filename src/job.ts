@@ -6,6 +6,7 @@
  * @module
  */
 
+import { sha256Hex } from "./content_hash.ts";
 import {
   diffSnapshots,
   type DiffSummary,
@@ -28,7 +29,6 @@ import {
 import { checkLargeChange, countPrefixPairs } from "./guard.ts";
 import { archiveName, reportBaseName } from "./layout.ts";
 import type { Logger } from "./log.ts";
-import { releaseMemory } from "./memory.ts";
 import {
   buildChangeReport,
   type ChangeReport,
@@ -259,9 +259,6 @@ async function compareWithLatest(
   };
   if (options.dryRun) return result;
 
-  // What parsing both documents left behind is garbage by now; collecting
-  // it before the new snapshot is encoded keeps the run's peak memory down.
-  releaseMemory();
   const written = await writeChange(options, {
     current,
     previous,
@@ -308,13 +305,12 @@ async function writeChange(
   change: ChangeToWrite,
 ): Promise<string[]> {
   const { store, signal } = options;
-  const written: string[] = [];
-  const archive = await store.putSnapshot(
-    snapshotObject(change.current, await options.encoded()),
-    signal,
-  );
-  written.push(archive.key);
-
+  const writes = [
+    store.putSnapshot(
+      snapshotObject(change.current, await options.encoded()),
+      signal,
+    ),
+  ];
   if (change.report && change.markdown) {
     const base = reportBaseName(
       change.previous,
@@ -322,19 +318,22 @@ async function writeChange(
       options.only ?? [],
     );
     const text = new TextEncoder();
-    const json = await store.putReport({
-      name: `${base}.json`,
-      body: text.encode(formatChangeReport(change.report)),
-      contentType: REPORT_JSON_CONTENT_TYPE,
-    }, signal);
-    const md = await store.putReport({
-      name: `${base}.md`,
-      body: text.encode(change.markdown),
-      contentType: REPORT_MARKDOWN_CONTENT_TYPE,
-    }, signal);
-    written.push(json.key, md.key);
+    writes.push(
+      store.putReport({
+        name: `${base}.json`,
+        body: text.encode(formatChangeReport(change.report)),
+        contentType: REPORT_JSON_CONTENT_TYPE,
+      }, signal),
+      store.putReport({
+        name: `${base}.md`,
+        body: text.encode(change.markdown),
+        contentType: REPORT_MARKDOWN_CONTENT_TYPE,
+      }, signal),
+    );
   }
-  return written;
+  // Independent of each other (in Blob Storage, three uploads at once);
+  // `latest` advances only after all of them.
+  return (await Promise.all(writes)).map((item) => item.key);
 }
 
 async function loadBaseline(
@@ -343,8 +342,10 @@ async function loadBaseline(
   signal?: AbortSignal,
 ): Promise<Snapshot> {
   const bytes = await store.readLatest(latest, signal);
+  const intact = latest.storedSha256 !== undefined &&
+    await sha256Hex(bytes) === latest.storedSha256;
   try {
-    return await decodeSnapshot(bytes, latest.sha256);
+    return await decodeSnapshot(bytes, { sha256: latest.sha256, intact });
   } catch (error) {
     if (!(error instanceof SnapshotFormatError)) throw error;
     throw new StoreError(

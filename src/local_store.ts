@@ -19,6 +19,7 @@
  */
 
 import { join } from "node:path";
+import { sha256Hex } from "./content_hash.ts";
 import { StoreError } from "./errors.ts";
 import { archiveName } from "./layout.ts";
 import {
@@ -37,6 +38,8 @@ export const STATE_FOLDER = ".servicetags-checker";
 
 interface State extends BaselineInfo {
   version: string;
+  /** SHA-256 of the archived snapshot's bytes, as `readLatest` returns them. */
+  storedSha256?: string;
   /** Name of the archived snapshot that `latest` is a copy of. */
   archive: string;
 }
@@ -58,12 +61,14 @@ export class LocalStore implements Store {
     const state = await this.#readState();
     if (state === null) return null;
     const { cloud, changeNumber, sha256, version, documentSha256 } = state;
+    const { storedSha256 } = state;
     return {
       cloud,
       changeNumber,
       sha256,
       version,
       ...(documentSha256 === undefined ? {} : { documentSha256 }),
+      ...(storedSha256 === undefined ? {} : { storedSha256 }),
     };
   }
 
@@ -113,12 +118,10 @@ export class LocalStore implements Store {
       const state = await this.#readState();
       if ((state?.version ?? null) !== (expected?.version ?? null)) return null;
 
+      // `latest` is read back from its archived copy, which an earlier run
+      // may have written: the bytes recorded are the ones there.
       const archive = archiveName(info);
-      if (!(await exists(this.#path(SNAPSHOT_CONTAINER, archive)))) {
-        throw new StoreError(
-          `the archived snapshot ${archive} is missing from ${this.description}; it must be written before latest`,
-        );
-      }
+      const archived = await this.#readArchived(archive);
       await this.#writeAtomically(
         this.#path(SNAPSHOT_CONTAINER, LATEST_NAME),
         object.body,
@@ -132,6 +135,7 @@ export class LocalStore implements Store {
           : { documentSha256: info.documentSha256 }),
         version: crypto.randomUUID(),
         archive,
+        storedSha256: await sha256Hex(archived),
       };
       await this.#writeAtomically(
         this.#statePath(),
@@ -141,6 +145,20 @@ export class LocalStore implements Store {
       return this.#item(SNAPSHOT_CONTAINER, object);
     } finally {
       lock.close();
+    }
+  }
+
+  async #readArchived(archive: string): Promise<Uint8Array<ArrayBuffer>> {
+    const path = this.#path(SNAPSHOT_CONTAINER, archive);
+    try {
+      return await Deno.readFile(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new StoreError(
+          `the archived snapshot ${archive} is missing from ${this.description}; it must be written before latest`,
+        );
+      }
+      throw this.#error(`read ${path}`, error);
     }
   }
 
@@ -229,7 +247,8 @@ function parseState(value: unknown): State {
   if (
     typeof state !== "object" || state === null ||
     fields.some((f) => typeof state[f as keyof State] !== "string") ||
-    !["string", "undefined"].includes(typeof state.documentSha256)
+    !["string", "undefined"].includes(typeof state.documentSha256) ||
+    !["string", "undefined"].includes(typeof state.storedSha256)
   ) {
     throw new Error("invalid state");
   }

@@ -122,6 +122,15 @@ export class ServiceTagsDocument {
   }
 
   /**
+   * The document as published, with a content hash that the caller
+   * vouches for: a snapshot read back in the very bytes it was stored as,
+   * with the hash recorded then. Nothing is checked or hashed.
+   */
+  withContentHash(sha256: string): Snapshot {
+    return { ...this.#header, tags: sortedById(this.#tags), sha256 };
+  }
+
+  /**
    * The document as a {@linkcode Snapshot}, every prefix checked.
    *
    * `reference` is an optional snapshot made by this method earlier (the
@@ -219,7 +228,7 @@ function readTag(value: unknown, where: string): ServiceTag {
     throw new SnapshotFormatError(`${here}: the value has no "properties"`);
   }
 
-  return {
+  const tag: { -readonly [K in keyof ServiceTag]: ServiceTag[K] } = {
     id,
     name: optionalText(value.name, "name", here) || id,
     region: optionalText(properties.region, "region", here),
@@ -231,8 +240,12 @@ function readTag(value: unknown, where: string): ServiceTag {
     changeNumber: optionalText(properties.changeNumber, "changeNumber", here),
     prefixes: prefixList(properties.addressPrefixes, here),
     networkFeatures: normalizeFeatures(properties.networkFeatures, here),
-    ...optionalExtras(properties),
   };
+  // Carried through to stored snapshots, left out when the source has none.
+  const { regionId, platform } = properties;
+  if (typeof regionId === "number") tag.regionId = regionId;
+  if (typeof platform === "string") tag.platform = platform;
+  return tag;
 }
 
 /** `addressPrefixes` as a list of texts, not checked further. */
@@ -355,20 +368,14 @@ function normalizeFeatures(raw: unknown, where: string): string[] {
       `${where}: "networkFeatures" is not a list of names`,
     );
   }
-  return [...new Set(raw as string[])].sort(compareText);
-}
-
-function optionalExtras(
-  properties: Record<string, unknown>,
-): { regionId?: number; platform?: string } {
-  const extras: { regionId?: number; platform?: string } = {};
-  if (typeof properties.regionId === "number") {
-    extras.regionId = properties.regionId;
+  const names = raw as string[];
+  // Usually sorted and without repeats already.
+  for (let i = 1; i < names.length; i++) {
+    if (compareText(names[i - 1] as string, names[i] as string) >= 0) {
+      return [...new Set(names)].sort(compareText);
+    }
   }
-  if (typeof properties.platform === "string") {
-    extras.platform = properties.platform;
-  }
-  return extras;
+  return names;
 }
 
 /** Accepts text or a number (the download has numbers where the API has text). */

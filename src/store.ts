@@ -35,6 +35,14 @@ export interface LatestEntry extends BaselineInfo {
    * advance it.
    */
   readonly version: string;
+  /**
+   * SHA-256 (hex) of the bytes {@linkcode Store.readLatest} returns for this
+   * version, recorded by the store when it advanced `latest`. Bytes with
+   * this hash are the ones stored together with `sha256`, so their content
+   * needs no check when read back. Missing in baselines written before it
+   * was recorded.
+   */
+  readonly storedSha256?: string;
 }
 
 /** Where a written item landed, for logs and the run's output. */

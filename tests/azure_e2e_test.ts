@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
+import { sha256Hex } from "../src/content_hash.ts";
 import { REPORT_CONTAINER, SNAPSHOT_CONTAINER } from "../src/store.ts";
 import { listBlobs, readBlob } from "./support/azurite.ts";
 import { barrier } from "./support/blob_proxy.ts";
@@ -84,11 +85,17 @@ Deno.test("first run, change, nothing new: statuses, layout, metadata and blob t
     }
     const metadata = await latestMetadata(fixture);
     assert.match(metadata?.documentsha256 ?? "", /^[0-9a-f]{64}$/);
+    const latestBytes = await readBlob(
+      fixture.azurite.endpoint,
+      SNAPSHOT_CONTAINER,
+      "latest.json.gz",
+    );
     assert.deepEqual({ ...metadata, documentsha256: undefined }, {
       sha256: week2.sha256,
       changenumber: "392",
       cloud: "AzureGovernment",
       documentsha256: undefined,
+      storedsha256: await sha256Hex(latestBytes),
     });
     const reports = await listBlobs(fixture.azurite.endpoint, REPORT_CONTAINER);
     assert.deepEqual(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sha256Hex } from "../src/content_hash.ts";
 import { BlobStore } from "../src/blob_store.ts";
 import { AzureRequestError, StoreError } from "../src/errors.ts";
 import { REPORT_JSON_CONTENT_TYPE } from "../src/job.ts";
@@ -67,23 +68,23 @@ Deno.test("BlobStore against Azurite", async (t) => {
       "the first replaceLatest() writes latest with its metadata, only while there is none",
       async () => {
         const { store, snapshots } = await newStore(endpoint);
-        const item = await store.replaceLatest(
-          await latestObject(week1),
-          infoOf(week1),
-          null,
-        );
+        const latest = await latestObject(week1);
+        const item = await store.replaceLatest(latest, infoOf(week1), null);
         assert.deepEqual(item, {
           key: `${snapshots}/${LATEST_NAME}`,
-          bytes: (await encodeSnapshot(week1)).length,
+          bytes: latest.body.length,
         });
 
         const [blob] = await listBlobs(endpoint, snapshots);
         assert.equal(blob?.name, LATEST_NAME);
+        const storedSha256 = await sha256Hex(latest.body);
         assert.deepEqual(blob?.metadata, {
           sha256: week1.sha256,
           changenumber: "1",
           cloud: "Public",
+          storedsha256: storedSha256,
         });
+        assert.equal((await store.latest())?.storedSha256, storedSha256);
         assert.equal(blob?.contentType, "application/gzip");
         assert.equal(blob?.contentEncoding, undefined);
 

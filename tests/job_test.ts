@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { GuardError, StoreError, UsageError } from "../src/errors.ts";
 import {
   SERVICE_TAGS_BASELINE_STORED,
@@ -307,6 +308,32 @@ Deno.test("a damaged baseline fails the run with a store error and is left as it
       error.message,
       /the baseline latest\.json\.gz in local directory .* is unreadable \(the stored snapshot is not valid gzip/,
     );
+    return true;
+  });
+  assert.deepEqual(await folderState(root), before);
+});
+
+Deno.test("a baseline whose bytes changed since it was stored is checked again before use", async () => {
+  const { root, store } = await newStore();
+  await run(week1, store);
+  const archive = join(
+    root,
+    "servicetags",
+    "archive",
+    `Public_375_${week1.sha256.slice(0, 12)}.json.gz`,
+  );
+  // Valid gzip and JSON, but one prefix has host bits set: trusting the
+  // stored bytes would carry it into the diff.
+  const edited = documentOf(week1);
+  edited.values[0]?.properties.addressPrefixes.push("20.0.3.1/24");
+  await Deno.writeFile(
+    archive,
+    gzipSync(new TextEncoder().encode(JSON.stringify(edited))),
+  );
+  const before = await folderState(root);
+  await assert.rejects(() => run(week2, store), (error: unknown) => {
+    assert.ok(error instanceof StoreError);
+    assert.match(error.message, /is unreadable \(.*host bits are set/);
     return true;
   });
   assert.deepEqual(await folderState(root), before);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { sha256Hex } from "../src/content_hash.ts";
 import { StoreError } from "../src/errors.ts";
 import { archiveName } from "../src/layout.ts";
 import { LocalStore, STATE_FOLDER } from "../src/local_store.ts";
@@ -50,7 +51,10 @@ Deno.test("replaceLatest() writes latest and its state, and latest() reads the s
   assert.equal(entry?.sha256, infoA.sha256);
   assert.equal(entry?.changeNumber, "375");
   assert.equal(entry?.cloud, "Public");
-  assert.equal(new TextDecoder().decode(await store.readLatest(entry!)), "375");
+  const bytes = await store.readLatest(entry!);
+  assert.equal(new TextDecoder().decode(bytes), "375");
+  // Recorded for the bytes readLatest() returns: the archived copy's.
+  assert.equal(entry?.storedSha256, await sha256Hex(bytes));
 });
 
 Deno.test("replaceLatest() refuses when latest is no longer at the expected version", async () => {

@@ -14,7 +14,10 @@ Deno.test("a stored snapshot reads back as the snapshot that was stored", async 
     readDocument(dataFile("ServiceTags_China_20260406.json")),
   );
   const bytes = await encodeSnapshot(snapshot);
-  assert.deepEqual(await decodeSnapshot(bytes, snapshot.sha256), snapshot);
+  for (const intact of [true, false]) {
+    const recorded = { sha256: snapshot.sha256, intact };
+    assert.deepEqual(await decodeSnapshot(bytes, recorded), snapshot);
+  }
   assert.deepEqual(await decodeSnapshot(bytes), snapshot);
 });
 
@@ -43,13 +46,14 @@ Deno.test("a stored snapshot without the recorded content hash is checked and no
   // Written by hand, say: out of order, and the hash of its normalized form.
   const edited = rawDocument([rawTag("A", ["20.0.0.0/24", "10.0.0.0/8"])]);
   const normalized = await normalizeSnapshot(edited);
-  const read = await decodeSnapshot(stored(edited), normalized.sha256);
+  const recorded = { sha256: normalized.sha256, intact: false };
+  const read = await decodeSnapshot(stored(edited), recorded);
   assert.deepEqual(read.tags[0]?.prefixes, ["10.0.0.0/8", "20.0.0.0/24"]);
   assert.equal(read.sha256, normalized.sha256);
 
   const broken = rawDocument([rawTag("A", ["10.0.0.1/8"])]);
   await assert.rejects(
-    () => decodeSnapshot(stored(broken), normalized.sha256),
+    () => decodeSnapshot(stored(broken), recorded),
     (error: unknown) => {
       assert.ok(error instanceof SnapshotFormatError);
       assert.match(error.message, /host bits are set/);
@@ -67,4 +71,16 @@ Deno.test("bytes that are not gzip are a format error", async () => {
       return true;
     },
   );
+});
+
+Deno.test("intact bytes are taken as stored, without checking or hashing them again", async () => {
+  // Only the store's own record of the bytes vouches for them; this shows
+  // that nothing else is looked at.
+  const asStored = rawDocument([rawTag("A", ["20.0.0.0/24", "10.0.0.0/8"])]);
+  const read = await decodeSnapshot(stored(asStored), {
+    sha256: "recorded",
+    intact: true,
+  });
+  assert.deepEqual(read.tags[0]?.prefixes, ["20.0.0.0/24", "10.0.0.0/8"]);
+  assert.equal(read.sha256, "recorded");
 });
