@@ -89,7 +89,7 @@ export class ServiceTagsDocument {
     const seen = new Set<string>();
     const tags: ServiceTag[] = [];
     document.values.forEach((value: unknown, index: number) => {
-      const tag = readTag(value, `values[${index}]`);
+      const tag = readTag(value, index);
       if (seen.has(tag.id)) {
         throw new SnapshotFormatError(
           `values[${index}]: the id "${tag.id}" appears twice`,
@@ -100,11 +100,11 @@ export class ServiceTagsDocument {
     });
     this.#tags = tags;
     this.#header = {
-      cloud: optionalText(document.cloud, "cloud", "the document"),
+      cloud: optionalText(document.cloud, "cloud", theDocument),
       changeNumber: optionalText(
         document.changeNumber,
         "changeNumber",
-        "the document",
+        theDocument,
       ),
     };
   }
@@ -157,7 +157,7 @@ export class ServiceTagsDocument {
       }
       const prefixes = normalizePrefixes(
         tag.prefixes,
-        `values[${index}] (id "${tag.id}")`,
+        () => `values[${index}] (id "${tag.id}")`,
       );
       if (prefixes === tag.prefixes) return tag;
       respelled = true;
@@ -213,19 +213,29 @@ function sortedById(tags: readonly ServiceTag[]): readonly ServiceTag[] {
   return tags;
 }
 
-/** A tag with its prefix list as given. */
-function readTag(value: unknown, where: string): ServiceTag {
+/**
+ * Says where in the document something is, for an error message; built only
+ * when one is thrown, since a document has thousands of tags.
+ */
+type Where = () => string;
+
+const theDocument: Where = () => "the document";
+
+/** The tag at `values[index]`, with its prefix list as given. */
+function readTag(value: unknown, index: number): ServiceTag {
   if (!isRecord(value)) {
-    throw new SnapshotFormatError(`${where}: the value is not a JSON object`);
+    throw new SnapshotFormatError(
+      `values[${index}]: the value is not a JSON object`,
+    );
   }
   if (typeof value.id !== "string" || value.id === "") {
-    throw new SnapshotFormatError(`${where}: the value has no "id"`);
+    throw new SnapshotFormatError(`values[${index}]: the value has no "id"`);
   }
   const id = value.id;
-  const here = `${where} (id "${id}")`;
+  const here = () => `values[${index}] (id "${id}")`;
   const properties = value.properties;
   if (!isRecord(properties)) {
-    throw new SnapshotFormatError(`${here}: the value has no "properties"`);
+    throw new SnapshotFormatError(`${here()}: the value has no "properties"`);
   }
 
   const tag: { -readonly [K in keyof ServiceTag]: ServiceTag[K] } = {
@@ -249,17 +259,17 @@ function readTag(value: unknown, where: string): ServiceTag {
 }
 
 /** `addressPrefixes` as a list of texts, not checked further. */
-function prefixList(raw: unknown, where: string): readonly string[] {
+function prefixList(raw: unknown, where: Where): readonly string[] {
   if (!Array.isArray(raw)) {
     throw new SnapshotFormatError(
-      `${where}: "addressPrefixes" is not an array`,
+      `${where()}: "addressPrefixes" is not an array`,
     );
   }
   for (let i = 0; i < raw.length; i++) {
     const text: unknown = raw[i];
     if (typeof text !== "string") {
       throw new SnapshotFormatError(
-        `${where}: address prefix ${JSON.stringify(text)} is not a string`,
+        `${where()}: address prefix ${JSON.stringify(text)} is not a string`,
       );
     }
   }
@@ -324,7 +334,7 @@ function isNormalizedBeside(
 /** Checks every prefix; sorts, removes repeats and respells only if needed. */
 function normalizePrefixes(
   texts: readonly string[],
-  where: string,
+  where: Where,
 ): readonly string[] {
   const prefixes: Prefix[] = new Array(texts.length);
   // Azure publishes each list canonical, sorted and without repeats; noticing
@@ -335,7 +345,7 @@ function normalizePrefixes(
     const prefix = parsePrefix(text);
     if (typeof prefix === "string") {
       throw new SnapshotFormatError(
-        `${where}: invalid address prefix "${text}": ${prefix}`,
+        `${where()}: invalid address prefix "${text}": ${prefix}`,
       );
     }
     if (
@@ -361,11 +371,11 @@ function normalizePrefixes(
   return unique;
 }
 
-function normalizeFeatures(raw: unknown, where: string): string[] {
+function normalizeFeatures(raw: unknown, where: Where): string[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw) || raw.some((f) => typeof f !== "string")) {
     throw new SnapshotFormatError(
-      `${where}: "networkFeatures" is not a list of names`,
+      `${where()}: "networkFeatures" is not a list of names`,
     );
   }
   const names = raw as string[];
@@ -379,12 +389,12 @@ function normalizeFeatures(raw: unknown, where: string): string[] {
 }
 
 /** Accepts text or a number (the download has numbers where the API has text). */
-function optionalText(value: unknown, field: string, where: string): string {
+function optionalText(value: unknown, field: string, where: Where): string {
   if (value === undefined || value === null) return "";
   if (typeof value === "string") return value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   throw new SnapshotFormatError(
-    `${where}: "${field}" is neither text nor a number`,
+    `${where()}: "${field}" is neither text nor a number`,
   );
 }
 
