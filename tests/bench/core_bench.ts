@@ -13,12 +13,10 @@ import { START_FLAGS } from "../support/start_flags.ts";
 import { median, printTable, runMeasured } from "./measure.ts";
 
 const ROUNDS = 7;
-// TODO(#2): the change run's ratio is above its target (about 6); the
-// README's Performance section says where the time goes.
 const previousFile = dataFile("ServiceTags_Public_20251028.json");
 const currentFile = dataFile("Public_changenumber-376.json");
 // The same content under the next changeNumber, as Microsoft often publishes:
-// nothing new, but a document the job has not seen, so it is normalized.
+// nothing new, but a document the job has not seen, so its content is hashed.
 const bumpedFile = await Deno.makeTempFile({ suffix: ".json" });
 await Deno.writeTextFile(
   bumpedFile,
