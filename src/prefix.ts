@@ -21,8 +21,6 @@ export interface Prefix {
   readonly w3: number;
   /** Prefix length in bits. */
   readonly length: number;
-  /** Number of addresses an IPv4 prefix covers; 0 for IPv6. */
-  readonly ipv4Addresses: number;
 }
 
 /**
@@ -145,7 +143,6 @@ function parseIpv4(text: string, end: number, length: number): ParsedPrefix {
     w2: 0,
     w3: 0,
     length,
-    ipv4Addresses: size,
   };
 }
 
@@ -187,7 +184,6 @@ function parseIpv6(text: string, end: number, length: number): ParsedPrefix {
     w2,
     w3,
     length,
-    ipv4Addresses: 0,
   };
 }
 

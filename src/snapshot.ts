@@ -304,7 +304,7 @@ function isNormalizedBeside(
   let before: Prefix | undefined;
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i] as string;
-    // In `earlier` at or after where the previous text was: in order.
+    // The next text of `earlier`: good, and after the one before it.
     if (text === earlier[j]) {
       j++;
       before = undefined;

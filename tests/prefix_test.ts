@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { comparePrefixes, parsePrefix, type Prefix } from "../src/prefix.ts";
+import {
+  comparePrefixes,
+  familyOf,
+  ipv4AddressCount,
+  parsePrefix,
+  type Prefix,
+  sortPrefixTexts,
+} from "../src/prefix.ts";
 
 function canonical(text: string): string {
   const parsed = parsePrefix(text);
@@ -86,11 +93,21 @@ Deno.test("parsePrefix() rejects prefixes with host bits set", () => {
   );
 });
 
-Deno.test("parsePrefix() counts the addresses of IPv4 prefixes only", () => {
-  assert.equal(prefix("10.0.0.0/8").ipv4Addresses, 16_777_216);
-  assert.equal(prefix("10.0.0.1/32").ipv4Addresses, 1);
-  assert.equal(prefix("0.0.0.0/0").ipv4Addresses, 2 ** 32);
-  assert.equal(prefix("2603::/16").ipv4Addresses, 0);
+Deno.test("ipv4AddressCount() counts the addresses of IPv4 prefixes only", () => {
+  assert.equal(ipv4AddressCount("10.0.0.0/8"), 16_777_216);
+  assert.equal(ipv4AddressCount("10.0.0.1/32"), 1);
+  assert.equal(ipv4AddressCount("0.0.0.0/0"), 2 ** 32);
+  assert.equal(ipv4AddressCount("2603::/16"), 0);
+  assert.equal(familyOf("10.0.0.0/8"), 4);
+  assert.equal(familyOf("2603:1000::/40"), 6);
+});
+
+Deno.test("sortPrefixTexts() sorts like comparePrefixes() and rejects what is no prefix", () => {
+  assert.deepEqual(
+    sortPrefixTexts(["2603::/16", "10.0.0.0/16", "9.0.0.0/8", "10.0.0.0/8"]),
+    ["9.0.0.0/8", "10.0.0.0/8", "10.0.0.0/16", "2603::/16"],
+  );
+  assert.throws(() => sortPrefixTexts(["10.0.0.1/8"]), /host bits are set/);
 });
 
 Deno.test("comparePrefixes() orders IPv4 numerically, then IPv6, then by length", () => {
