@@ -39,6 +39,7 @@ import { infoOf, type Snapshot, type SnapshotInfo } from "./snapshot.ts";
 import {
   decodeSnapshot,
   encodeSnapshot,
+  loadZlib,
   SNAPSHOT_CONTENT_TYPE,
 } from "./snapshot_codec.ts";
 import type { Source, SourceDocument } from "./source.ts";
@@ -305,12 +306,7 @@ async function writeChange(
   change: ChangeToWrite,
 ): Promise<string[]> {
   const { store, signal } = options;
-  const writes = [
-    store.putSnapshot(
-      snapshotObject(change.current, await options.encoded()),
-      signal,
-    ),
-  ];
+  const reports: Promise<StoredItem>[] = [];
   if (change.report && change.markdown) {
     const base = reportBaseName(
       change.previous,
@@ -318,7 +314,7 @@ async function writeChange(
       options.only ?? [],
     );
     const text = new TextEncoder();
-    writes.push(
+    reports.push(
       store.putReport({
         name: `${base}.json`,
         body: text.encode(formatChangeReport(change.report)),
@@ -330,10 +326,18 @@ async function writeChange(
         contentType: REPORT_MARKDOWN_CONTENT_TYPE,
       }, signal),
     );
+    // Awaited below; this only keeps a failure from going unhandled while
+    // the snapshot is compressed.
+    for (const report of reports) report.catch(() => {});
   }
-  // Independent of each other (in Blob Storage, three uploads at once);
-  // `latest` advances only after all of them.
-  return (await Promise.all(writes)).map((item) => item.key);
+  // The reports are on their way (in Blob Storage, uploading) while the
+  // snapshot is compressed; `latest` advances only after all three.
+  const archive = store.putSnapshot(
+    snapshotObject(change.current, await options.encoded()),
+    signal,
+  );
+  const written = await Promise.all([archive, ...reports]);
+  return written.map((item) => item.key);
 }
 
 async function loadBaseline(
@@ -341,6 +345,9 @@ async function loadBaseline(
   latest: LatestEntry,
   signal?: AbortSignal,
 ): Promise<Snapshot> {
+  // Loads while the baseline downloads, to decompress it; decodeSnapshot()
+  // reports a failure.
+  loadZlib().catch(() => {});
   const bytes = await store.readLatest(latest, signal);
   const intact = latest.storedSha256 !== undefined &&
     await sha256Hex(bytes) === latest.storedSha256;
