@@ -7,17 +7,10 @@
 
 import { GuardError } from "./errors.ts";
 import type { DiffSummary } from "./diff.ts";
-import type { Snapshot } from "./snapshot.ts";
+import { countPrefixPairs, type Snapshot } from "./snapshot.ts";
 
 /** Share of the previous (tag, prefix) pairs that may disappear in one run. */
 export const MAX_REMOVED_SHARE = 0.25;
-
-/** Number of (tag, prefix) pairs in a snapshot. */
-export function countPrefixPairs(snapshot: Snapshot): number {
-  let count = 0;
-  for (const tag of snapshot.tags) count += tag.prefixes.length;
-  return count;
-}
 
 /**
  * Throws when `current` has no tags, or when the change removes more than

@@ -26,7 +26,7 @@ import {
   SERVICE_TAGS_CHANGED_OUTSIDE_FILTER,
   SERVICE_TAGS_UNCHANGED,
 } from "./events.ts";
-import { checkLargeChange, countPrefixPairs } from "./guard.ts";
+import { checkLargeChange } from "./guard.ts";
 import { archiveName, reportBaseName } from "./layout.ts";
 import type { Logger } from "./log.ts";
 import {
@@ -35,7 +35,12 @@ import {
   formatChangeReport,
 } from "./report_json.ts";
 import { renderMarkdownReport } from "./report_markdown.ts";
-import { infoOf, type Snapshot, type SnapshotInfo } from "./snapshot.ts";
+import {
+  countPrefixPairs,
+  infoOf,
+  type Snapshot,
+  type SnapshotInfo,
+} from "./snapshot.ts";
 import {
   decodeSnapshot,
   encodeSnapshot,

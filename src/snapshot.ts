@@ -49,6 +49,13 @@ export interface Snapshot {
   readonly sha256: string;
 }
 
+/** Number of (tag, prefix) pairs in a snapshot. */
+export function countPrefixPairs(snapshot: Pick<Snapshot, "tags">): number {
+  let count = 0;
+  for (const tag of snapshot.tags) count += tag.prefixes.length;
+  return count;
+}
+
 /** Identifies a snapshot in logs, reports and store metadata. */
 export interface SnapshotInfo {
   readonly cloud: string;

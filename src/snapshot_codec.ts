@@ -11,6 +11,7 @@ import { SnapshotFormatError } from "./errors.ts";
 import { parseJsonText } from "./json_text.ts";
 import { Utf8Builder } from "./utf8_builder.ts";
 import {
+  countPrefixPairs,
   type ServiceTag,
   ServiceTagsDocument,
   type Snapshot,
@@ -29,9 +30,9 @@ const GZIP_LEVEL = 1;
 function snapshotToJson(snapshot: Snapshot): Uint8Array<ArrayBuffer> {
   // Canonical prefixes are ASCII, about 17 characters on average in a
   // Public week: with room for 24 and the quotes, the buffer seldom grows.
-  let prefixes = 0;
-  for (const tag of snapshot.tags) prefixes += tag.prefixes.length;
-  const json = new Utf8Builder(snapshot.tags.length * 320 + prefixes * 27);
+  const json = new Utf8Builder(
+    snapshot.tags.length * 320 + countPrefixPairs(snapshot) * 27,
+  );
   const header = JSON.stringify({
     changeNumber: snapshot.changeNumber,
     cloud: snapshot.cloud,

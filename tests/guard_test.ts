@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { diffSnapshots, summarizeDiff } from "../src/diff.ts";
 import { GuardError } from "../src/errors.ts";
-import { checkLargeChange, countPrefixPairs } from "../src/guard.ts";
+import { checkLargeChange } from "../src/guard.ts";
+import { countPrefixPairs } from "../src/snapshot.ts";
 import { rawTag, snapshotOf } from "./support/documents.ts";
 
 const hundred = Array.from({ length: 100 }, (_, i) => `10.0.${i}.0/24`);

@@ -291,16 +291,16 @@ Deno.test("a run that loses the race for latest re-reads it and ends unchanged",
   assert.equal(reports.length, 2, "one JSON and one Markdown report");
 });
 
+/** Overwrites week1's archived copy, which a local store reads as `latest`. */
+async function replaceBaselineBytes(root: string, bytes: Uint8Array) {
+  const name = `Public_375_${week1.sha256.slice(0, 12)}.json.gz`;
+  await Deno.writeFile(join(root, "servicetags", "archive", name), bytes);
+}
+
 Deno.test("a damaged baseline fails the run with a store error and is left as it was", async () => {
   const { root, store } = await newStore();
   await run(week1, store);
-  const archive = join(
-    root,
-    "servicetags",
-    "archive",
-    `Public_375_${week1.sha256.slice(0, 12)}.json.gz`,
-  );
-  await Deno.writeFile(archive, new TextEncoder().encode("not gzip"));
+  await replaceBaselineBytes(root, new TextEncoder().encode("not gzip"));
   const before = await folderState(root);
   await assert.rejects(() => run(week2, store), (error: unknown) => {
     assert.ok(error instanceof StoreError);
@@ -316,18 +316,12 @@ Deno.test("a damaged baseline fails the run with a store error and is left as it
 Deno.test("a baseline whose bytes changed since it was stored is checked again before use", async () => {
   const { root, store } = await newStore();
   await run(week1, store);
-  const archive = join(
-    root,
-    "servicetags",
-    "archive",
-    `Public_375_${week1.sha256.slice(0, 12)}.json.gz`,
-  );
   // Valid gzip and JSON, but one prefix has host bits set: trusting the
   // stored bytes would carry it into the diff.
   const edited = documentOf(week1);
   edited.values[0]?.properties.addressPrefixes.push("20.0.3.1/24");
-  await Deno.writeFile(
-    archive,
+  await replaceBaselineBytes(
+    root,
     gzipSync(new TextEncoder().encode(JSON.stringify(edited))),
   );
   const before = await folderState(root);
